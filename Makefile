@@ -1,0 +1,46 @@
+# Everything a newcomer needs: `make serve` and `make test` set up what is missing.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup serve build build-public check test bench chromium clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests (playwright cannot download its own here).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "需要 $(CHROMIUM)：请以 root 运行 make test，或先执行 apt-get install chromium"; exit 1; fi; \
+	fi
+
+serve: $(STAMP)
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict
+
+build-public: $(STAMP)
+	CASEBOOK_PROFILE=public $(VENV)/bin/mkdocs build --strict
+
+check: $(STAMP)
+	$(VENV)/bin/casebook check
+
+test: $(STAMP) chromium
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP) chromium
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf site .pytest_cache

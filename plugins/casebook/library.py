@@ -1,0 +1,106 @@
+"""The whole library: vocabularies and every entry under ``cases/``,
+with the cross-entry rules (unique slugs, known ``related`` slugs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import process
+
+from .entry import Entry, read_entry_file
+from .problems import Problem
+from .vocab import Vocabularies, load_vocabularies
+
+PROFILES = ("internal", "public")
+
+
+@dataclass
+class Library:
+    root: Path
+    cases_dir: Path
+    vocabs: Vocabularies
+    entries: list[Entry]  # what the site shows: published, in the profile, newest first
+    problems: list[Problem] = field(default_factory=list)
+    drafts: int = 0
+    left_out: int = 0  # internal entries left out of a public build
+    profile: str = "internal"
+
+    def by_slug(self) -> dict[str, Entry]:
+        return {e.slug: e for e in self.entries}
+
+
+def entry_files(cases_dir: Path) -> list[Path]:
+    return sorted(p for p in cases_dir.rglob("*.md") if p.is_file())
+
+
+def load_library(root: Path, cases_dir: Path | None = None, profile: str = "internal",
+                 only: list[Path] | None = None, include_drafts: bool = True) -> Library:
+    """Read and check everything. ``only`` limits the per-file checks to some
+    files (an editor's changed entries); cross-entry rules still see all.
+    A build passes ``include_drafts=False``: a draft is work in progress and
+    its problems must not break the published site."""
+    root = root.resolve()
+    cases_dir = (cases_dir or root / "cases").resolve()
+    vocabs, problems = load_vocabularies(cases_dir, root)
+    wanted = {p.resolve() for p in only} if only is not None else None
+
+    parsed: list[tuple[Path, Entry | None, str]] = []
+    for path in entry_files(cases_dir):
+        result = read_entry_file(path, root, cases_dir, vocabs)
+        if (wanted is None or path.resolve() in wanted) and (include_drafts or result.status != "draft"):
+            problems.extend(result.problems)
+        parsed.append((path, result.entry, result.status))
+
+    problems.extend(_cross_entry_problems(parsed, root, wanted))
+    all_slugs = {p.stem for p, _, _ in parsed}
+    drafts = sum(1 for _, _, status in parsed if status == "draft")
+    seen: set[str] = set()
+    entries: list[Entry] = []
+    left_out = 0
+    for _, entry, _ in parsed:
+        if entry is None or not entry.is_published or entry.slug in seen:
+            continue
+        seen.add(entry.slug)
+        if profile == "public" and entry.audience == "internal":
+            left_out += 1
+            continue
+        entry.related = [s for s in entry.related if s in all_slugs]
+        entries.append(entry)
+    entries.sort(key=lambda e: e.sort_key)
+    problems.sort(key=lambda p: (p.path, p.line, p.field))
+    return Library(root, cases_dir, vocabs, entries, problems, drafts, left_out, profile)
+
+
+def _cross_entry_problems(parsed, root: Path, wanted) -> list[Problem]:
+    problems: list[Problem] = []
+    first_path: dict[str, Path] = {}
+    for path, _, _ in parsed:
+        slug = path.stem
+        if slug in first_path:
+            if wanted is None or path.resolve() in wanted or first_path[slug].resolve() in wanted:
+                other = first_path[slug].relative_to(root).as_posix()
+                problems.append(Problem(path.relative_to(root).as_posix(), 1, "文件名",
+                                        f"条目名“{slug}”重复，与 {other} 相同", "改一个文件名，条目名在 cases/ 中必须唯一"))
+        else:
+            first_path[slug] = path
+    slugs = list(first_path)
+    for path, entry, _ in parsed:
+        if entry is None or (wanted is not None and path.resolve() not in wanted):
+            continue
+        for slug in entry.related:
+            if slug not in first_path:
+                close = process.extractOne(slug, [s for s in slugs if s != entry.slug])
+                hint = f"是否指 {close[0]}？" if close and close[1] >= 90 else "写被关联条目的文件名（不含 .md）"
+                line = _line_of_related(path)
+                problems.append(Problem(entry.path, line, "related", f"相关条目“{slug}”不存在", hint))
+            elif slug == entry.slug:
+                problems.append(Problem(entry.path, _line_of_related(path), "related", "条目不能关联自己", "删除这一项"))
+    return problems
+
+
+def _line_of_related(path: Path) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if line.split(":")[0].strip() in ("related", "相关"):
+            return number
+    return 2

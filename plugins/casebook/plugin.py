@@ -1,0 +1,111 @@
+"""The MkDocs adapter: the only module that imports MkDocs.
+
+It maps the plain core onto MkDocs events: load and check the library
+(on_files), add entries as real source files and the planned pages as
+generated ones, and hand each page its data (on_page_markdown,
+on_page_context). Moving to another generator means rewriting this file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .fields import ENTRY_TYPES, FIELDS
+from .library import PROFILES, Library, load_library
+from .site import PER_PAGE, SitePlan, plan_site
+
+log = logging.getLogger("mkdocs.plugins.casebook")
+PACKAGE_DIR = Path(__file__).parent
+CSS_URI = "assets/casebook/casebook.css"
+
+
+class CasebookConfig(base.Config):
+    cases_dir = c.Type(str, default="cases")
+    profile = c.Choice(PROFILES, default="internal")
+    per_page = c.Type(int, default=PER_PAGE)
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.library: Library | None = None
+        self.plan: SitePlan | None = None
+        self.entry_uris: dict[str, str] = {}  # src_uri -> slug
+
+    @property
+    def profile(self) -> str:
+        # The environment wins so `CASEBOOK_PROFILE=public make build` works unchanged.
+        profile = os.environ.get("CASEBOOK_PROFILE") or self.config.profile
+        return profile if profile in PROFILES else self.config.profile
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).parent
+        self.cases_dir = (root / self.config.cases_dir).resolve()
+        self.root = root.resolve()
+        config.theme.dirs.append(str(PACKAGE_DIR / "templates"))
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        if self.profile not in PROFILES:
+            log.warning("CASEBOOK_PROFILE 只能是 internal 或 public")
+        self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=False)
+        for problem in self.library.problems:
+            log.warning(problem.format())
+        if self.library.problems:
+            log.warning(f"共发现 {len(self.library.problems)} 处内容问题；有问题的条目暂不生成页面。"
+                        f"运行 casebook check 可再次检查。")
+        self.plan = plan_site(self.library, per_page=self.config.per_page)
+
+        for entry in self.library.entries:
+            files.append(File(entry.src_uri, str(self.cases_dir), config.site_dir, config.use_directory_urls))
+            self.entry_uris[entry.src_uri] = entry.slug
+        for page in self.plan.pages:
+            if files.get_file_from_path(page.src_uri) is None:
+                files.append(File.generated(config, page.src_uri, content=""))
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE_DIR / "assets" / "casebook.css")))
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        uri = page.file.src_uri
+        if uri in self.entry_uris:
+            data = self.plan.entries[self.entry_uris[uri]]
+            page.meta["title"] = data["entry"].title
+            page.meta["template"] = "casebook/entry.html"
+            return markdown
+        planned = self.plan.page_data(uri)
+        if planned is not None:
+            page.meta["title"] = planned.title
+            page.meta["template"] = f"casebook/{planned.template}"
+        elif page.is_homepage:
+            page.meta.setdefault("template", "casebook/home.html")
+        return markdown
+
+    def on_page_context(self, context, page, config, nav):
+        uri = page.file.src_uri
+        if uri in self.entry_uris:
+            data = self.plan.entries[self.entry_uris[uri]]
+            context["casebook"] = data
+            context["crumbs"] = data["crumbs"]
+        elif (planned := self.plan.page_data(uri)) is not None:
+            context["casebook"] = planned.data
+            context["crumbs"] = planned.crumbs
+        elif page.is_homepage:
+            context["casebook"] = self.plan.home
+        context["casebook_types"] = ENTRY_TYPES
+        context["casebook_fields"] = FIELDS
+        return context
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.cases_dir))
+        server.watch(str(PACKAGE_DIR / "templates"))
+        return server

@@ -1,0 +1,50 @@
+"""Related entries: the editor's ``related`` first, then by shared themes,
+unit and tags (Hugo-style weighted indices), in a stable order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .entry import Entry
+
+THEME_WEIGHT, UNIT_WEIGHT, TAG_WEIGHT = 3, 2, 1
+WINDOW = 40
+
+
+def related_entries(entries: list[Entry], limit: int = 6) -> dict[str, list[Entry]]:
+    """For every entry, up to ``limit`` related entries. Built from inverted
+    indices so the cost follows shared terms, not entries squared."""
+    by_slug = {e.slug: e for e in entries}
+    index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    position: dict[tuple[tuple[str, str], str], int] = {}
+    for entry in entries:
+        for key in _keys(entry):
+            position[(key, entry.slug)] = len(index[key])
+            index[key].append(entry)
+
+    result: dict[str, list[Entry]] = {}
+    for entry in entries:
+        chosen = [by_slug[s] for s in dict.fromkeys(entry.related) if s in by_slug and s != entry.slug]
+        scores: dict[str, int] = defaultdict(int)
+        for key in _keys(entry):
+            weight = {"theme": THEME_WEIGHT, "unit": UNIT_WEIGHT, "tag": TAG_WEIGHT}[key[0]]
+            # Only the entries nearest in date within a term: keeps the cost
+            # linear in the library size when a term is on thousands of entries.
+            at = position[(key, entry.slug)]
+            for other in index[key][max(0, at - WINDOW): at + WINDOW]:
+                scores[other.slug] += weight
+        scores.pop(entry.slug, None)
+        for slug in [s.slug for s in chosen]:
+            scores.pop(slug, None)
+        ranked = sorted(scores, key=lambda s: (-scores[s], by_slug[s].sort_key))
+        chosen += [by_slug[s] for s in ranked[: max(0, limit - len(chosen))]]
+        result[entry.slug] = chosen
+    return result
+
+
+def _keys(entry: Entry):
+    for theme in entry.themes:
+        yield ("theme", theme.name)
+    yield ("unit", entry.unit.name)
+    for tag in entry.tags:
+        yield ("tag", tag)

@@ -1,0 +1,161 @@
+"""Grouping, sorting and counting, done once; templates only render it.
+
+Hugo-style taxonomies: for each vocabulary (and free tags, years, types) a
+term list with counts, and for each term the entries that carry it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .entry import Entry
+from .fields import ENTRY_TYPES, EntryType
+from .slugs import slugify
+from .vocab import Term, Vocabularies
+
+
+@dataclass
+class TermPage:
+    """One term (unit, theme, year, tag) and its entries, newest first."""
+    kind: str  # units / themes / years / tags
+    name: str
+    slug: str
+    entries: list[Entry]
+    group: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
+    @property
+    def by_type(self) -> list[tuple[EntryType, list[Entry]]]:
+        return group_by_type(self.entries)
+
+
+@dataclass
+class TermGroup:
+    name: str
+    terms: list[TermPage]
+
+    @property
+    def count(self) -> int:
+        return sum(t.count for t in self.terms)
+
+
+@dataclass
+class TypeListing:
+    type: EntryType
+    entries: list[Entry]
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass
+class Taxonomy:
+    types: list[TypeListing]
+    units: list[TermPage]
+    unit_groups: list[TermGroup]
+    themes: list[TermPage]
+    years: list[TermPage]
+    tags: list[TermPage]
+    violations: list[TermPage]
+    outcomes: list[TermPage]
+    total: int
+    tag_slugs: dict[str, str] = field(default_factory=dict)  # tag text -> slug
+
+
+def group_by_type(entries: list[Entry]) -> list[tuple[EntryType, list[Entry]]]:
+    buckets: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        buckets[entry.type.key].append(entry)
+    return [(t, buckets[t.key]) for t in ENTRY_TYPES if buckets[t.key]]
+
+
+def build_taxonomy(entries: list[Entry], vocabs: Vocabularies) -> Taxonomy:
+    """``entries`` must already be sorted newest first; every list keeps that order."""
+    units = _vocab_terms("units", vocabs, entries, lambda e: [e.unit])
+    themes = _vocab_terms("themes", vocabs, entries, lambda e: e.themes)
+    violations = _vocab_terms("violations", vocabs, entries, lambda e: e.violations)
+    outcomes = _vocab_terms("outcomes", vocabs, entries, lambda e: e.outcomes)
+
+    groups: dict[str, list[TermPage]] = {name: [] for name in vocabs["units"].groups()}
+    for page in units:
+        groups.setdefault(page.group or "其他", []).append(page)
+    unit_groups = [TermGroup(name, pages) for name, pages in groups.items() if pages]
+
+    by_year: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_year[entry.year].append(entry)
+    years = [TermPage("years", y, y, by_year[y]) for y in sorted(by_year, reverse=True)]
+
+    tag_slugs = _tag_slugs(entries)
+    by_tag: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        for tag in dict.fromkeys(entry.tags):
+            by_tag[tag].append(entry)
+    tags = [TermPage("tags", tag, tag_slugs[tag], found) for tag, found in by_tag.items()]
+    tags.sort(key=lambda t: (-t.count, t.slug))
+
+    types = [TypeListing(t, [e for e in entries if e.type is t]) for t in ENTRY_TYPES]
+    return Taxonomy(types, units, unit_groups, themes, years, tags, violations, outcomes,
+                    len(entries), tag_slugs)
+
+
+def _vocab_terms(name: str, vocabs: Vocabularies, entries: list[Entry], terms_of) -> list[TermPage]:
+    found: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        for term in terms_of(entry):
+            found[term.name].append(entry)
+    return [TermPage(name, t.name, t.slug, found[t.name], t.group, t.aliases) for t in vocabs[name].terms]
+
+
+def _tag_slugs(entries: list[Entry]) -> dict[str, str]:
+    """Free tags get pinyin slugs; two tags with the same pinyin get -2, -3."""
+    counts = Counter(tag for e in entries for tag in e.tags)
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for tag in sorted(counts, key=lambda t: (-counts[t], t)):
+        base = slugify(tag)
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        slugs[tag] = slug
+    return slugs
+
+
+@dataclass
+class Paged:
+    """One page of a long listing."""
+    number: int
+    count: int  # how many pages
+    entries: list[Entry]
+    base_url: str  # e.g. practices/
+
+    def url_of(self, number: int) -> str:
+        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
+
+    @property
+    def url(self) -> str:
+        return self.url_of(self.number)
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.url_of(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url_of(self.number + 1) if self.number < self.count else None
+
+
+def paginate(entries: list[Entry], base_url: str, per_page: int) -> list[Paged]:
+    count = max(1, -(-len(entries) // per_page))
+    return [Paged(n + 1, count, entries[n * per_page:(n + 1) * per_page], base_url) for n in range(count)]

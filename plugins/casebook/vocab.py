@@ -1,0 +1,151 @@
+"""Vocabularies: the declared units, themes, violation types and outcomes.
+
+Each is a YAML list in ``cases/<name>.yml``. Values are resolved by name or
+alias to the canonical item; unknown values get the closest names as hints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from .fields import VOCABULARIES, VOCABULARY_LABELS
+from .problems import Problem
+from .slugs import slugify
+from .yamlsource import LineLoader, yaml_problem
+
+_GROUPED = {"units", "outcomes"}  # vocabularies whose items must name a group
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    slug: str
+    aliases: tuple[str, ...] = ()
+    group: str = ""
+    description: str = ""
+
+
+@dataclass
+class Vocabulary:
+    name: str  # units / themes / violations / outcomes
+    terms: list[Term] = field(default_factory=list)
+    _lookup: dict[str, Term] = field(default_factory=dict, repr=False)
+
+    @property
+    def label(self) -> str:
+        return VOCABULARY_LABELS.get(self.name, self.name)
+
+    def add(self, term: Term) -> None:
+        self.terms.append(term)
+        for key in (term.name, *term.aliases):
+            self._lookup.setdefault(_normalise(key), term)
+
+    def resolve(self, value: str) -> Term | None:
+        return self._lookup.get(_normalise(value))
+
+    def suggest(self, value: str, limit: int = 3) -> list[str]:
+        """Closest canonical names, best first (by name or alias)."""
+        choices = {key: term.name for key, term in self._lookup.items()}
+        found = process.extract(_normalise(value), list(choices), scorer=fuzz.WRatio, limit=limit * 3)
+        names: list[str] = []
+        for key, score, _ in found:
+            name = choices[key]
+            if score >= 50 and name not in names:
+                names.append(name)
+        return names[:limit]
+
+    def groups(self) -> list[str]:
+        """Group names in the order they first appear in the file."""
+        seen: list[str] = []
+        for term in self.terms:
+            if term.group and term.group not in seen:
+                seen.append(term.group)
+        return seen
+
+
+def _normalise(value: str) -> str:
+    return "".join(str(value).split())
+
+
+@dataclass
+class Vocabularies:
+    by_name: dict[str, Vocabulary]
+
+    def __getitem__(self, name: str) -> Vocabulary:
+        return self.by_name[name]
+
+
+def load_vocabularies(cases_dir: Path, root: Path) -> tuple[Vocabularies, list[Problem]]:
+    problems: list[Problem] = []
+    loaded = {}
+    for name in VOCABULARIES:
+        vocab, found = _load_one(cases_dir / f"{name}.yml", name, root)
+        loaded[name] = vocab
+        problems.extend(found)
+    return Vocabularies(loaded), problems
+
+
+def _load_one(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Problem]]:
+    rel = _rel(path, root)
+    vocab = Vocabulary(name)
+    if not path.exists():
+        return vocab, [Problem(rel, 0, name, f"找不到{vocab.label}词表文件", f"请创建 {rel}")]
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        return vocab, [yaml_problem(rel, exc, 0)]
+    if data is None:
+        return vocab, [Problem(rel, 1, name, f"{vocab.label}词表为空", "每项写作“- name: 名称”")]
+    if not isinstance(data, list):
+        return vocab, [Problem(rel, 1, name, f"{vocab.label}词表应为列表", "每项以“- name: 名称”开头")]
+    problems: list[Problem] = []
+    seen_keys: dict[str, int] = {}
+    seen_slugs: dict[str, int] = {}
+    for item in data:
+        line = getattr(item, "line", 1)
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict) or not str(item.get("name") or "").strip():
+            problems.append(Problem(rel, line, "name", "词表项缺少名称", "写作“- name: 名称”"))
+            continue
+        term_name = str(item["name"]).strip()
+        aliases = item.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        slug = str(item.get("slug") or slugify(term_name))
+        group = str(item.get("group") or "").strip()
+        unknown = set(item) - {"name", "aliases", "slug", "group", "description"}
+        for key in sorted(unknown):
+            problems.append(Problem(rel, line, key, f"词表项“{term_name}”有未知字段 {key}",
+                                    "可用字段：name、aliases、slug、group、description"))
+        if name in _GROUPED and not group:
+            problems.append(Problem(rel, line, "group", f"{vocab.label}“{term_name}”缺少分组 group",
+                                    "例如 group: 党委部门"))
+        if not slug.isascii() or slugify(slug) != slug:
+            problems.append(Problem(rel, line, "slug", f"slug“{slug}”只能由小写字母、数字和连字符组成",
+                                    f"可改为 {slugify(slug)}"))
+        for key in (term_name, *map(str, aliases)):
+            norm = _normalise(key)
+            if norm in seen_keys:
+                problems.append(Problem(rel, line, "name", f"名称或别名“{key}”重复",
+                                        f"第 {seen_keys[norm]} 行已使用"))
+            else:
+                seen_keys[norm] = line
+        if slug in seen_slugs:
+            problems.append(Problem(rel, line, "slug", f"slug“{slug}”重复", f"第 {seen_slugs[slug]} 行已使用"))
+        seen_slugs.setdefault(slug, line)
+        vocab.add(Term(term_name, slug, tuple(str(a) for a in aliases), group,
+                       str(item.get("description") or "")))
+    return vocab, problems
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
