@@ -19,6 +19,8 @@ from mkdocs.structure.files import File, Files
 
 from .fields import ENTRY_TYPES, FIELDS
 from .library import PROFILES, Library, load_library
+from .reference import expand_markers
+from .schema import SCHEMA_URI, schema_json
 from .site import PER_PAGE, SitePlan, plan_site
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -73,6 +75,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if files.get_file_from_path(page.src_uri) is None:
                 files.append(File.generated(config, page.src_uri, content=""))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE_DIR / "assets" / "casebook.css")))
+        files.append(File.generated(config, SCHEMA_URI, content=schema_json(self.library.vocabs)))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -88,7 +91,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.meta["template"] = f"casebook/{planned.template}"
         elif page.is_homepage:
             page.meta.setdefault("template", "casebook/home.html")
-        return markdown
+        return expand_markers(markdown, self.library.vocabs)
 
     def on_page_context(self, context, page, config, nav):
         uri = page.file.src_uri

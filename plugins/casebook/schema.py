@@ -6,8 +6,13 @@ get completion of keys and vocabulary values. Never edited by hand.
 
 from __future__ import annotations
 
+import json
+
 from . import fields as F
 from .vocab import Vocabularies
+
+
+SCHEMA_URI = "schema/casebook-front-matter.schema.json"  # where the site publishes it
 
 
 def _value_schema(spec: F.Field, vocabs: Vocabularies | None) -> dict:
@@ -51,10 +56,14 @@ def front_matter_schema(vocabs: Vocabularies | None = None) -> dict:
         "type": "object",
         "properties": properties,
         "additionalProperties": False,
-        "allOf": required_of("practice") if False else [
+        "allOf": [
             {"if": {"anyOf": [{"properties": {"type": {"const": "case"}}, "required": ["type"]},
                               {"properties": {"类型": {"const": "警示案例"}}, "required": ["类型"]}]},
              "then": {"allOf": required_of("case")},
              "else": {"allOf": required_of("practice")}},
         ],
     }
+
+
+def schema_json(vocabs: Vocabularies | None = None) -> str:
+    return json.dumps(front_matter_schema(vocabs), ensure_ascii=False, indent=2) + "\n"
