@@ -50,8 +50,7 @@ def front_matter_schema(vocabs: Vocabularies | None = None) -> dict:
                 for f in F.FIELDS if f.required and f.applies_to(type_key)]
 
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "casebook-front-matter.schema.json",
+        "$id": "casebook-front-matter.schema.json",  # no $schema URL: the site must not name outside addresses
         "title": "清廉机关建设案例库条目字段",
         "type": "object",
         "properties": properties,
