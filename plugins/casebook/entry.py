@@ -169,8 +169,12 @@ class _EntryChecker:
         etype = self.entry_type(values, lines, folder)
         line_of = lambda key: lines.get(key, 2)  # noqa: E731 - missing fields point at the front matter
 
+        # With an unknown or conflicting type, check what every type needs, plus
+        # what the folder's type needs: no cascade of bogus "missing" problems.
+        rules_type = etype or TYPE_BY_FOLDER.get(folder)
         for spec in FIELDS:
-            if spec.required and spec.key not in values and (etype is None or spec.applies_to(etype.key)):
+            applies = spec.applies_to(rules_type.key) if rules_type else len(spec.types) == len(F.ENTRY_TYPES)
+            if spec.required and spec.key not in values and applies:
                 self.problem(2, spec.key, f"缺少必填字段 {spec.key}（{spec.alias}）", f"例如 {spec.key}: {spec.example}")
             if etype and spec.key in values and not spec.applies_to(etype.key):
                 kinds = "、".join(F.TYPE_BY_KEY[t].label for t in spec.types)

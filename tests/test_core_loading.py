@@ -1,0 +1,100 @@
+"""Loading entries: types, aliases, defaults, drafts and profiles."""
+
+from __future__ import annotations
+
+import pytest
+from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
+
+from casebook.library import load_library
+
+
+@pytest.fixture
+def lib(tmp_path):
+    make_library(tmp_path)
+    return tmp_path
+
+
+def test_good_entries_load_with_type_from_folder(lib):
+    write_entry(lib, "practices/2023-06-jia-feng.md", GOOD_PRACTICE)
+    write_entry(lib, "warnings/2022-03-wang-mou.md", GOOD_CASE)
+    library = load_library(lib)
+    assert library.problems == []
+    by_slug = library.by_slug()
+    practice, case = by_slug["2023-06-jia-feng"], by_slug["2022-03-wang-mou"]
+    assert practice.type.key == "practice" and case.type.key == "case"
+    assert practice.url == "practices/2023-06-jia-feng/"
+    assert case.url == "warnings/2022-03-wang-mou/"
+    assert [t.name for t in practice.themes] == ["家风建设", "警示教育"]
+    assert case.date == "2022-03" and case.year == "2022"
+    assert [v.name for v in case.violations] == ["违反廉洁纪律"]
+    assert [o.name for o in case.outcomes] == ["警告"]
+    assert case.person == "某局原科长王某"
+    # newest first
+    assert [e.slug for e in library.entries] == ["2023-06-jia-feng", "2022-03-wang-mou"]
+
+
+def test_chinese_keys_and_aliases_are_stored_canonically(lib):
+    write_entry(lib, "practices/x.md", """\
+        ---
+        标题: 组织部加强选人用人监督
+        单位: 市妇女联合会
+        日期: 2021
+        主题: 家风、作风建设
+        标签: [监督]
+        摘要: 一句话摘要。
+        来源: 某某汇报
+        类型: 经验做法
+        ---
+        正文。
+        """)
+    library = load_library(lib)
+    assert library.problems == []
+    entry = library.entries[0]
+    assert entry.title == "组织部加强选人用人监督"
+    assert entry.unit.name == "市妇联"  # alias resolved to the canonical name
+    assert [t.name for t in entry.themes] == ["家风建设", "作风建设"]
+    assert entry.date == "2021"
+    assert entry.summary == "一句话摘要。" and entry.summary_given
+    assert entry.source == "某某汇报"
+
+
+def test_summary_defaults_to_the_start_of_the_body(lib):
+    write_entry(lib, "practices/x.md", GOOD_PRACTICE)
+    entry = load_library(lib).entries[0]
+    assert entry.summary == "开展清廉家庭创建活动，全年举办家风讲座 12 场。"
+    assert not entry.summary_given
+
+
+def test_drafts_are_left_out_and_their_problems_do_not_break_a_build(lib):
+    write_entry(lib, "practices/draft.md", GOOD_PRACTICE.replace("tags:", "status: draft\nunit2: x\ntags:"))
+    assert load_library(lib, include_drafts=False).problems == []
+    assert load_library(lib, include_drafts=False).entries == []
+    assert load_library(lib, include_drafts=False).drafts == 1
+    # `casebook check` still shows the draft's problems to its editor
+    assert [p.field for p in load_library(lib).problems] == ["unit2"]
+
+
+def test_internal_entries_are_left_out_of_a_public_build(lib):
+    write_entry(lib, "practices/inside.md", GOOD_PRACTICE.replace("tags:", "audience: internal\ntags:"))
+    write_entry(lib, "warnings/case.md", GOOD_CASE)
+    assert {e.slug for e in load_library(lib).entries} == {"inside", "case"}
+    public = load_library(lib, profile="public")
+    assert [e.slug for e in public.entries] == ["case"]
+    assert public.left_out == 1
+
+
+def test_related_to_a_left_out_entry_is_dropped_silently_from_the_page(lib):
+    write_entry(lib, "practices/inside.md", GOOD_PRACTICE.replace("tags:", "audience: internal\ntags:"))
+    write_entry(lib, "warnings/case.md", GOOD_CASE.replace("lessons:", "related: [inside]\nlessons:"))
+    public = load_library(lib, profile="public")
+    assert public.problems == []
+    assert public.entries[0].related == ["inside"]  # known slug; the page shows only what is built
+
+
+def test_bom_and_crlf_are_accepted(lib):
+    path = lib / "cases" / "practices" / "crlf.md"
+    from textwrap import dedent
+    path.write_bytes(b"\xef\xbb\xbf" + dedent(GOOD_PRACTICE).replace("\n", "\r\n").encode("utf-8"))
+    library = load_library(lib)
+    assert library.problems == []
+    assert library.entries[0].title == "市妇联以家风建设带动清廉机关建设"
