@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 
 from .fields import ENTRY_TYPES, FIELDS
 from .library import PROFILES, Library, load_library
+from .offline import scrub_theme_assets
 from .reference import expand_markers
 from .schema import SCHEMA_URI, schema_json
 from .site import PER_PAGE, SitePlan, plan_site
@@ -107,6 +108,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         context["casebook_types"] = ENTRY_TYPES
         context["casebook_fields"] = FIELDS
         return context
+
+    def on_post_build(self, config):
+        scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
+                           or "search" in config.plugins)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))
