@@ -93,7 +93,7 @@ def test_unit_index_is_grouped_with_counts(built_site, library):
     for group in vocabs["units"].groups():
         assert f"<h2>{group}" in page
     count = sum(1 for e in library.entries if e.unit.name == library.entries[0].unit.name)
-    assert re.search(rf'{library.entries[0].unit.name}<span class="cb-count">{count}</span>', page)
+    assert re.search(rf'{library.entries[0].unit.name}</span><span class="cb-count">{count}</span>', page)
 
 
 def test_type_index_is_newest_first(built_site, library):
