@@ -10,7 +10,7 @@ from .entry import Entry
 from .fields import ENTRY_TYPES, FIELD_BY_KEY, TYPE_BY_KEY
 from .library import Library
 from .related import related_entries
-from .taxonomy import Taxonomy, TermPage, build_taxonomy, group_by_type, paginate
+from .taxonomy import Taxonomy, TermGroup, TermPage, build_taxonomy, group_by_type, paginate
 
 PER_PAGE = 30  # entries on one page of a listing
 LATEST_ON_HOME = 8
@@ -85,7 +85,7 @@ def plan_site(library: Library, per_page: int = PER_PAGE) -> SitePlan:
         "totals": [(t.type, t.count) for t in tax.types],
         "total": tax.total,
         "latest": entries[:LATEST_ON_HOME],
-        "unit_groups": tax.unit_groups,
+        "unit_groups": [TermGroup(g.name, [t for t in g.terms if t.count]) for g in tax.unit_groups],
         "themes": sorted((t for t in tax.themes if t.count), key=lambda t: -t.count),
         "years": tax.years,
         "problems": library.problems if library.profile != "public" else [],
