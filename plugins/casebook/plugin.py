@@ -59,8 +59,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        if self.profile not in PROFILES:
-            log.warning("CASEBOOK_PROFILE 只能是 internal 或 public")
+        written = os.environ.get("CASEBOOK_PROFILE")
+        if written and written not in PROFILES:
+            log.warning(f"环境变量 CASEBOOK_PROFILE=“{written}”无效，只能是 internal 或 public；"
+                        f"本次按 {self.config.profile} 生成")
         self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=False)
         for problem in self.library.problems:
             log.warning(problem.format())
