@@ -1,0 +1,153 @@
+"""Reads a written index the way ``search.js`` does: the reference for the
+browser client, used by the tests and by ``scripts/bench.py`` to check
+recall and precision without a browser."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .text import fnv1a, query_words, word_grams
+
+WEIGHTS = (4, 2, 1)  # a word in the title, in the metadata, only in the body
+
+
+def read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+
+
+def decode_set(data: bytes, pos: int) -> tuple[set[int], int]:
+    tag, pos = read_varint(data, pos)
+    size = tag >> 1
+    end = pos + size
+    ids: set[int] = set()
+    if tag & 1:
+        for i in range(size):
+            byte = data[pos + i]
+            while byte:
+                low = byte & -byte
+                ids.add(i * 8 + low.bit_length() - 1)
+                byte ^= low
+    else:
+        current = -1
+        first = True
+        while pos < end:
+            gap, pos = read_varint(data, pos)
+            current = gap if first else current + gap
+            first = False
+            ids.add(current)
+    return ids, end
+
+
+def parse_shard(data: bytes) -> dict[str, tuple[set[int], set[int], set[int]]]:
+    grams = {}
+    pos = 0
+    while pos < len(data):
+        length, pos = read_varint(data, pos)
+        gram = data[pos:pos + length].decode("utf-8")
+        pos += length
+        sets = []
+        for _ in range(3):
+            ids, pos = decode_set(data, pos)
+            sets.append(ids)
+        grams[gram] = tuple(sets)
+    return grams
+
+
+@dataclass
+class Result:
+    ids: list[int]  # ranked
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # facet key -> value name -> count
+
+
+class SearchIndex:
+    def __init__(self, out_dir: Path):
+        self.dir = Path(out_dir)
+        self.manifest = json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
+        self.n = self.manifest["n"]
+        self._shards: dict[int, dict] = {}
+        self._facets = None
+
+    # -- text ------------------------------------------------------------
+    def gram_sets(self, gram: str) -> tuple[set[int], set[int], set[int]]:
+        k = fnv1a(gram.encode("utf-8")) % self.manifest["shards"]
+        if k not in self._shards:
+            self._shards[k] = parse_shard((self.dir / "g" / f"{k}.bin").read_bytes())
+        return self._shards[k].get(gram, (set(), set(), set()))
+
+    def match(self, query: str) -> dict[int, int] | None:
+        """Entry id -> score for the entries holding every query word; None
+        for a query without words (browse mode: everything matches)."""
+        words = query_words(query)
+        if not words:
+            return None
+        scores: dict[int, int] | None = None
+        for word in words:
+            per_field = [self.gram_sets(g) for g in word_grams(word)]
+            found = [set.intersection(*(sets[f] for sets in per_field)) for f in range(3)]
+            word_score = {i: WEIGHTS[2] for i in found[0]}
+            for i in found[2]:
+                word_score[i] = WEIGHTS[1]
+            for i in found[1]:
+                word_score[i] = WEIGHTS[0]
+            if scores is None:
+                scores = word_score
+            else:
+                scores = {i: s + word_score[i] for i, s in scores.items() if i in word_score}
+        return scores
+
+    # -- facets ----------------------------------------------------------
+    @property
+    def facets(self) -> list[dict]:
+        if self._facets is None:
+            data = json.loads((self.dir / "facets.json").read_text(encoding="utf-8"))
+            for facet in data["facets"]:
+                col = facet["col"]
+                cells = list(col) if facet["single"] else col.split(",")
+                facet["cells"] = [[ord(c) - 0x30 for c in cell] for cell in cells]
+                facet["lookup"] = {alias: i for i, v in enumerate(facet["values"]) for alias in v}
+            self._facets = data["facets"]
+        return self._facets
+
+    def search(self, query: str = "", filters: dict[str, list[str]] | None = None, sort: str = "") -> Result:
+        """``filters``: facet key -> value names (or aliases); values of one
+        facet combine with OR, facets with AND. Counts per facet follow the
+        query and every other facet's filter."""
+        scores = self.match(query)
+        base = set(range(self.n)) if scores is None else set(scores)
+        wanted: dict[str, set[int]] = {}
+        for facet in self.facets:
+            names = (filters or {}).get(facet["key"]) or []
+            chosen = {facet["lookup"][v] for v in names if v in facet["lookup"]}
+            if names:
+                wanted[facet["key"]] = chosen
+        passes = {f["key"]: {i for i in base if set(f["cells"][i]) & wanted[f["key"]]}
+                  for f in self.facets if f["key"] in wanted}
+        hits = set(base)
+        for ids in passes.values():
+            hits &= ids
+        counts = {}
+        for facet in self.facets:
+            pool = set(base)
+            for key, ids in passes.items():
+                if key != facet["key"]:
+                    pool &= ids
+            tally: dict[str, int] = {}
+            for i in pool:
+                for v in facet["cells"][i]:
+                    name = facet["values"][v][0]
+                    tally[name] = tally.get(name, 0) + 1
+            counts[facet["key"]] = tally
+        if sort == "date" or scores is None:
+            ranked = sorted(hits)
+        else:
+            ranked = sorted(hits, key=lambda i: (-scores[i], i))
+        return Result(ranked, counts)

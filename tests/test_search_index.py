@@ -1,0 +1,142 @@
+"""The search core: text rules, the index format, and the reference reader
+checked against substring truth on a generated corpus (no browser)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from array import array
+from pathlib import Path
+
+import pytest
+
+from casebook.library import load_library
+from casebook.search import make_records, write_index
+from casebook.search.index import encode_set
+from casebook.search.reader import SearchIndex, decode_set, parse_shard
+from casebook.search.text import normalise, query_words, runs, text_grams, word_grams
+from casebook.taxonomy import build_taxonomy
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _gen_corpus():
+    spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """300 generated entries, their records and the written index."""
+    project = _gen_corpus().generate(300, tmp_path_factory.mktemp("corpus") / "project", seed=7)
+    library = load_library(project, include_drafts=False)
+    assert not library.problems, [p.format() for p in library.problems[:5]]
+    records = make_records(library.entries)
+    out = tmp_path_factory.mktemp("index")
+    stats = write_index(records, library.vocabs, out)
+    return library, records, out, stats
+
+
+def test_normalise_folds_width_and_case_and_keeps_length():
+    text = "１２３４５热线　ＡＢＣ Oa系统《家风》"
+    assert normalise(text) == "12345热线 abc oa系统《家风》"
+    assert len(normalise(text)) == len(text)
+
+
+def test_runs_are_letters_and_digits_only():
+    assert runs(normalise("“清廉家风”、12345热线；2023年_x")) == ["清廉家风", "12345热线", "2023年", "x"]
+
+
+def test_query_words_drop_duplicates_and_contained_words():
+    assert query_words("警示教育 家风 教育 家风") == ["警示教育", "家风"]
+    assert query_words("  ，。 ") == []
+    assert query_words("<script>alert(\"x\")</script>") == ["script", "alert", "x"]
+
+
+def test_grams_cover_every_substring_up_to_three_characters():
+    grams = text_grams("廉政党课")
+    assert {"廉", "廉政", "廉政党", "政党课", "党课"} <= grams
+    assert "廉政党课" not in grams
+    assert word_grams("廉政党课") == ["廉政党", "政党课"]
+    assert word_grams("八小时") == ["八小时"]
+
+
+@pytest.mark.parametrize("ids", [[], [0], [5, 6, 7, 300], list(range(0, 1000, 2)), list(range(990))])
+def test_id_sets_round_trip(ids):
+    out = bytearray()
+    encode_set(array("I", ids), 1000, out)
+    decoded, end = decode_set(bytes(out), 0)
+    assert decoded == set(ids) and end == len(out)
+
+
+def test_dense_sets_are_bitmaps():
+    out = bytearray()
+    encode_set(array("I", range(1000)), 1000, out)
+    assert len(out) <= 125 + 2
+
+
+def test_index_files(corpus):
+    _, records, out, stats = corpus
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["n"] == len(records) == stats.entries
+    assert len(list((out / "g").iterdir())) == manifest["shards"]
+    assert len(list((out / "d").iterdir())) == len(records)
+    grams = sum(len(parse_shard(p.read_bytes())) for p in (out / "g").iterdir())
+    assert grams == stats.grams
+    doc = json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))
+    assert doc["t"] == records[0].title and doc["u"] == records[0].url
+
+
+QUERIES = ["家", "妇联", "家风", "八小时", "廉政党课", "12345热线", "2023年", "市妇女联合会", "警示教育 家风",
+           "违反中央八项规定精神", "以案促改", "ppt", "ＰＰＴ课件", "八个小时", "廉政党课 八小时", "党纪处分", "清风",
+           "某局原副局长张某", "2016年3月", "没有这个词语", "党课"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_reader_matches_substring_truth(corpus, query):
+    _, records, out, _ = corpus
+    words = query_words(query)
+    truth = {r.id for r in records if all(w in normalise(r.text) for w in words)}
+    assert set(SearchIndex(out).search(query).ids) == truth
+
+
+def test_title_and_metadata_matches_rank_first(corpus):
+    _, records, out, _ = corpus
+    ranked = SearchIndex(out).search("妇联").ids
+    tiers = [0 if "妇联" in r.title else 1 if "妇联" in normalise(r.meta) else 2 for r in (records[i] for i in ranked)]
+    assert tiers == sorted(tiers) and tiers[0] < 2
+    assert SearchIndex(out).search("妇联", sort="date").ids == sorted(ranked)
+
+
+def test_aliases_find_canonical_entries(corpus):
+    _, records, out, _ = corpus
+    found = set(SearchIndex(out).search("市妇女联合会").ids)
+    assert {r.id for r in records if r.unit == "市妇联"} <= found
+
+
+def test_facet_counts_match_the_taxonomy(corpus):
+    library, _, out, _ = corpus
+    tax = build_taxonomy(library.entries, library.vocabs)
+    counts = SearchIndex(out).search("").counts
+    assert counts["unit"] == {t.name: t.count for t in tax.units if t.count}
+    assert counts["themes"] == {t.name: t.count for t in tax.themes if t.count}
+    assert counts["year"] == {t.name: t.count for t in tax.years}
+    assert counts["violations"] == {t.name: t.count for t in tax.violations if t.count}
+    assert counts["type"] == {t.type.label: t.count for t in tax.types if t.count}
+
+
+def test_facets_or_within_and_across(corpus):
+    _, records, out, _ = corpus
+    index = SearchIndex(out)
+    units = ["市妇联", "团市委"]
+    result = index.search("家风", {"unit": units, "year": ["2020", "2021"]})
+    expected = {r.id for r in records if "家风" in normalise(r.text) and r.unit in units
+                and r.date[:4] in ("2020", "2021")}
+    assert set(result.ids) == expected
+    # counts of one facet ignore its own filter, follow the others
+    by_unit = {u: sum(1 for r in records if "家风" in normalise(r.text) and r.unit == u
+                      and r.date[:4] in ("2020", "2021")) for u in units}
+    assert {u: result.counts["unit"].get(u, 0) for u in units} == by_unit
+    assert set(index.search("", {"unit": ["市妇女联合会"]}).ids) == {r.id for r in records if r.unit == "市妇联"}
