@@ -22,11 +22,13 @@ from .library import PROFILES, Library, load_library
 from .offline import scrub_theme_assets
 from .reference import expand_markers
 from .schema import SCHEMA_URI, schema_json
+from .search import INDEX_URI, build_index
 from .site import PER_PAGE, SitePlan, plan_site
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
 CSS_URI = "assets/casebook/casebook.css"
+SEARCH_ASSETS = {"assets/casebook/search.css": "search.css", "assets/casebook/search.js": "search.js"}
 
 
 class CasebookConfig(base.Config):
@@ -53,10 +55,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         root = Path(config.config_file_path).parent
         self.cases_dir = (root / self.config.cases_dir).resolve()
         self.root = root.resolve()
-        config.theme.dirs.append(str(PACKAGE_DIR / "templates"))
+        # The package templates go after custom_dir (the site's overrides win)
+        # and before the theme's, so partials/header.html can add the search box.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(PACKAGE_DIR / "templates"))
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        self._add_search_assets(config)
         return config
+
+    def _add_search_assets(self, config):
+        for uri in SEARCH_ASSETS:
+            extra = config.extra_javascript if uri.endswith(".js") else config.extra_css
+            if uri not in extra:
+                extra.append(uri)
 
     def on_files(self, files: Files, config) -> Files:
         written = os.environ.get("CASEBOOK_PROFILE")
@@ -79,6 +90,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 files.append(File.generated(config, page.src_uri, content=""))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE_DIR / "assets" / "casebook.css")))
         files.append(File.generated(config, SCHEMA_URI, content=schema_json(self.library.vocabs)))
+        for uri, name in SEARCH_ASSETS.items():
+            files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -92,6 +105,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if planned is not None:
             page.meta["title"] = planned.title
             page.meta["template"] = f"casebook/{planned.template}"
+            if planned.template == "search.html":  # the facets take the place of the sidebars
+                page.meta["hide"] = ["navigation", "toc"]
         elif page.is_homepage:
             page.meta.setdefault("template", "casebook/home.html")
         return expand_markers(markdown, self.library.vocabs)
@@ -112,6 +127,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return context
 
     def on_post_build(self, config):
+        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI)
+        log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from .entry import Entry
 from .fields import ENTRY_TYPES, FIELD_BY_KEY, TYPE_BY_KEY
@@ -71,6 +72,7 @@ def plan_site(library: Library, per_page: int = PER_PAGE) -> SitePlan:
     for term in [*tax.units, *tax.themes, *tax.years, *tax.tags]:
         pages.extend(_term_pages(term, per_page))
     pages.append(PlannedPage("stats/index.md", "统计", "stats.html", {"stats": _stats(library, tax)}, [HOME]))
+    pages.append(PlannedPage("search/index.md", "搜索", "search.html", {}, [HOME]))
     if library.problems and library.profile != "public":
         pages.append(PlannedPage("problems/index.md", "内容问题", "problems.html",
                                  {"problems": library.problems}, [HOME]))
@@ -110,25 +112,34 @@ def _term_pages(term: TermPage, per_page: int) -> list[PlannedPage]:
     return result
 
 
+_SEARCH_LABELS = {"unit": "单位", "theme": "主题", "violation": "违纪类型", "outcome": "处理结果"}
+
+
 def entry_panel(entry: Entry, tax: Taxonomy) -> list[dict]:
     """The metadata panel rows, in field order: label, and values with links."""
     def row(key, values):
         return {"key": key, "label": FIELD_BY_KEY[key].label if key in FIELD_BY_KEY else key, "links": values}
 
-    def link(text, url=None):
-        return {"text": text, "url": url}
+    def link(text, url=None, search=None):
+        # search: (URL parameter, value) of the facet search for this value on /search/
+        if not search:
+            return {"text": text, "url": url, "search": None}
+        param, value = search
+        what = f" {value} 年" if param == "year" else f"{_SEARCH_LABELS[param]}为“{value}”"
+        return {"text": text, "url": url, "search": urlencode([search]), "search_title": f"搜索{what}的全部条目"}
 
     rows = [
         row("type", [link(entry.type.label, f"{entry.type.folder}/")]),
-        row("unit", [link(entry.unit.name, f"units/{entry.unit.slug}/")]),
-        row("date", [link(entry.date, f"years/{entry.year}/")]),
-        row("themes", [link(t.name, f"themes/{t.slug}/") for t in entry.themes]),
+        row("unit", [link(entry.unit.name, f"units/{entry.unit.slug}/", ("unit", entry.unit.name))]),
+        row("date", [link(entry.date, f"years/{entry.year}/", ("year", entry.year))]),
+        row("themes", [link(t.name, f"themes/{t.slug}/", ("theme", t.name)) for t in entry.themes]),
     ]
     if entry.report_kind:
         rows.append(row("report_kind", [link(entry.report_kind)]))
     if entry.type.key == "case":
-        rows.append(row("violations", [link(v.name) for v in entry.violations]))
-        rows.append(row("outcomes", [link(o.name + (f"（{o.group}）" if o.group else "")) for o in entry.outcomes]))
+        rows.append(row("violations", [link(v.name, search=("violation", v.name)) for v in entry.violations]))
+        rows.append(row("outcomes", [link(o.name + (f"（{o.group}）" if o.group else ""), search=("outcome", o.name))
+                                     for o in entry.outcomes]))
         if entry.person:
             rows.append(row("person", [link(entry.person)]))
     if entry.tags:
