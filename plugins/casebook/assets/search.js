@@ -537,6 +537,7 @@
     this.all.href = new URL("search/", this.root).href + (query.trim() ? "?q=" + encodeURIComponent(query.trim()) : "");
     if (!words.length) { this.close(); return; }
     this.open();
+    this.form.setAttribute("data-state", "loading");
     this.engine.search(query).then(function (result) {
       var shown = result.ids.slice(0, 6);
       return Promise.all(shown.map(function (id) { return self.engine.doc(id); })).then(function (docs) {
@@ -561,9 +562,10 @@
           self.status.appendChild(hintList(false, words));
           self.all.hidden = true;
         }
+        self.form.setAttribute("data-state", "done");
       });
     }).catch(function () {
-      if (seq === self.seq) { self.list.textContent = ""; self.status.textContent = FAILED; }
+      if (seq === self.seq) { self.list.textContent = ""; self.status.textContent = FAILED; self.form.setAttribute("data-state", "failed"); }
     });
   };
 
@@ -658,6 +660,7 @@
   SearchPage.prototype.render = function () {
     var self = this;
     var seq = ++this.seq;
+    this.node.setAttribute("data-state", "loading");
     this.status.textContent = "正在搜索……";
     this.engine.facets().then(function (facets) {
       self.facets = facets;
@@ -686,6 +689,7 @@
     }).catch(function () {
       if (seq !== self.seq) return;
       self.status.textContent = FAILED;
+      self.node.setAttribute("data-state", "failed");
     });
   };
 
