@@ -7,18 +7,34 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
-from .library import PROFILES, load_library
+from .entry import read_entry_file
+from .library import PROFILES, _cross_entry_problems, entry_files, load_library
+from .vocab import load_vocabularies
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+# argparse's own messages, in Chinese (it has no Chinese translation to load).
+_ARGPARSE_ZH = (
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1 的值 \2 无效（可选：\3）"),
+    (r"argument (\S+): expected one argument", r"\1 后面要写一个值"),
+    (r"argument (\S+): invalid \w+ value: (.*)", r"\1 的值 \2 无效"),
+    (r"ambiguous option: (\S+) could match (.*)", r"\1 有歧义，可能是：\2"),
+)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that speaks Chinese on bad usage and exits 2."""
 
     def error(self, message):
+        for pattern, chinese in _ARGPARSE_ZH:
+            message = re.sub(pattern, chinese, message)
         self.print_usage(sys.stderr)
         sys.stderr.write(f"casebook: 用法错误：{message}\n运行 casebook --help 查看用法。\n")
         sys.exit(EXIT_USAGE)
@@ -74,11 +90,25 @@ def run_check(args) -> int:
         if missing:
             sys.stderr.write(f"casebook: 找不到 {', '.join(map(str, missing))}\n")
             return EXIT_USAGE
-        only = []
+        cases_dir = (root / "cases").resolve()
+        only, outside = [], []
         for path in args.paths:
-            only.extend(sorted(path.rglob("*.md")) if path.is_dir() else [path])
-    library = load_library(root, profile=args.profile, only=only)
-    problems = library.problems
+            inside = path.resolve().is_relative_to(cases_dir)
+            if path.is_dir() and inside:
+                only.extend(sorted(path.rglob("*.md")))
+            elif inside and path.is_file() and path.suffix.lower() in (".md", ".yml", ".yaml"):
+                only.append(path)  # .yml: a vocabulary, checked in any case
+            else:
+                outside.append(str(path))
+        if outside:
+            sys.stderr.write(f"casebook: 只能检查 cases/ 中的条目（.md）和词表（.yml）：{', '.join(outside)}\n")
+            return EXIT_USAGE
+        only = [p for p in only if p.suffix.lower() == ".md"]
+    if only is None:
+        library = load_library(root, profile=args.profile)
+        problems, scope = library.problems, f"检查文件：全部，已发布条目 {len(library.entries)} 条"
+    else:
+        problems, scope = check_files(root, only), f"检查文件：{len(only)}"
     if args.format == "json":
         json.dump({"problems": [p.as_dict() for p in problems], "count": len(problems)},
                   sys.stdout, ensure_ascii=False, indent=2)
@@ -86,12 +116,30 @@ def run_check(args) -> int:
     else:
         for problem in problems:
             print(problem.format())
-        checked = len(only) if only is not None else "全部"
         if problems:
-            print(f"\n发现 {len(problems)} 处问题（检查文件：{checked}）。", file=sys.stderr)
+            print(f"\n发现 {len(problems)} 处问题（{scope}）。", file=sys.stderr)
         else:
-            print(f"没有发现问题（检查文件：{checked}，已发布条目 {len(library.entries)} 条）。", file=sys.stderr)
+            print(f"没有发现问题（{scope}）。", file=sys.stderr)
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def check_files(root: Path, only: list[Path]) -> list:
+    """Problems of some entries, at editor speed: only these files are read;
+    the others take part in the cross-entry rules (unique names, known
+    ``related``) by their file names alone."""
+    cases_dir = (root / "cases").resolve()
+    vocabs, problems = load_vocabularies(cases_dir, root)
+    wanted = {p.resolve() for p in only}
+    parsed = []
+    for path in entry_files(cases_dir):
+        if path.resolve() in wanted:
+            result = read_entry_file(path, root, cases_dir, vocabs)
+            problems.extend(result.problems)
+            parsed.append((path, result.entry, result.status))
+        else:
+            parsed.append((path, None, ""))
+    problems.extend(_cross_entry_problems(parsed, root, wanted))
+    return sorted(problems, key=lambda p: (p.path, p.line, p.field))
 
 
 def run_schema(args) -> int:
