@@ -1,0 +1,185 @@
+"""``casebook import FILE...``: the command-line face of the importer.
+
+Bad usage (a missing file, a format that cannot be imported, a bad
+``--unit``) stops before anything is written: exit 2. A file that cannot be
+read is reported and the others go on: exit 1. Guesses to review are not
+failures: they are marked in each file and listed in the summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from ..fields import REPORT_KINDS, TYPE_BY_NAME
+from ..newentry import TYPE_CHOICES, validate_values
+from ..vocab import load_vocabularies
+from .decode import SUPPORTED, UNSUPPORTED_HINTS, unsupported_reason
+from .metadata import Overrides
+from .pipeline import FAILED, PLANNED, SKIPPED, WRITTEN, ImportResult, ImportSettings, import_file
+from .writer import TargetPlanner
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+STATUS_LABELS = {WRITTEN: "已写入", PLANNED: "将写入", SKIPPED: "已跳过", FAILED: "失败"}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "import", help="把 Word、文本材料导入为待审核的条目",
+        description="把旧材料（.txt、.md、.docx）转换为条目：识别标题层级、清理抓取残留、推断单位年份主题，"
+                    "写入 cases/ 下对应类型的文件夹。推断的值都标有“待核对”，条目先存为草稿。",
+        epilog="例：casebook import 汇报材料.docx 调研报告.txt；casebook import --dry-run 材料/")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".txt、.md、.docx 文件，或含有它们的文件夹")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="写入这个文件夹（默认：cases/ 下按类型的文件夹）")
+    parser.add_argument("--type", dest="entry_type", metavar="TYPE", help=f"指定条目类型：{TYPE_CHOICES}")
+    parser.add_argument("--unit", metavar="单位", help="指定单位（须在 cases/units.yml 中）")
+    parser.add_argument("--date", metavar="日期", help="指定日期：YYYY-MM-DD、YYYY-MM 或 YYYY")
+    parser.add_argument("--report-kind", choices=REPORT_KINDS, metavar="报告类型",
+                        help=f"指定报告类型：{'、'.join(REPORT_KINDS)}")
+    parser.add_argument("--dry-run", action="store_true", help="只显示将写入的内容，不写文件")
+    parser.add_argument("--force", action="store_true", help="覆盖之前从同一文件导入、位置相同的条目")
+    parser.set_defaults(run=run_import)
+
+
+def run_import(args) -> int:
+    # Redirected to a file or CI log, the table need not fit 80 columns.
+    out = Console(file=sys.stdout, highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    err = Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+    def usage(message: str) -> int:
+        err.print(f"casebook import: {message}", markup=False)
+        return EXIT_USAGE
+
+    files, problems, ignored = collect_files(args.files)
+    if problems:
+        return usage("\n  ".join(["无法导入："] + problems))
+    for line in ignored:
+        err.print(f"casebook import: 已跳过 {line}", markup=False)
+    if not files:
+        return usage(f"没有找到可导入的文件（支持 {'、'.join(SUPPORTED)}）")
+    cases_dir = args.root / "cases"
+    vocabs, vocab_problems = load_vocabularies(cases_dir, args.root)
+    if not vocabs["units"].terms:
+        where = vocab_problems[0].path if vocab_problems else "cases/units.yml"
+        return usage(f"找不到可用的单位词表（{where}）：请在案例库项目目录中运行，或用 --root 指定")
+    overrides, errors = parse_overrides(args, vocabs)
+    if errors:
+        return usage("参数有误：\n  " + "\n  ".join(errors))
+
+    out_dir = args.out.resolve() if args.out else None
+    settings = ImportSettings(args.root, cases_dir, vocabs, TargetPlanner(cases_dir, out_dir, args.force),
+                              overrides, dry_run=args.dry_run, today=dt.date.today())
+    results = _run_all(files, settings, err)
+    if args.dry_run:
+        for result in results:
+            if result.target is not None:
+                out.rule(f"将写入 {_shown(result.target)}", characters="─")
+                out.print(result.text, markup=False, highlight=False)
+    print_summary(results, out, args.dry_run)
+    return EXIT_PROBLEMS if any(r.status == FAILED for r in results) else EXIT_OK
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:
+    """(files to import, reasons named files cannot be, files in folders left out).
+
+    A file named on the command line that cannot be imported is bad usage;
+    in a folder, documents of other formats are left out and listed.
+    """
+    files: list[Path] = []
+    problems: list[str] = []
+    ignored: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                if found.name.startswith(("~$", ".")):  # Word's lock files, hidden files
+                    continue
+                if reason := unsupported_reason(found):
+                    if found.suffix.lower() in UNSUPPORTED_HINTS:
+                        ignored.append(f"{found}：{reason}")
+                else:
+                    files.append(found)
+        elif not path.exists():
+            problems.append(f"{path}：找不到这个文件")
+        elif reason := unsupported_reason(path):
+            problems.append(f"{path}：{reason}")
+        else:
+            files.append(path)
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    return unique, problems, ignored
+
+
+def parse_overrides(args, vocabs) -> tuple[Overrides, list[str]]:
+    errors: list[str] = []
+    etype = None
+    if args.entry_type:
+        etype = TYPE_BY_NAME.get(args.entry_type.strip())
+        if etype is None:
+            errors.append(f"--type：未知条目类型“{args.entry_type}”（可选 {TYPE_CHOICES}）")
+    given = {k: v.strip() for k, v in (("unit", args.unit), ("date", args.date)) if v and v.strip()}
+    values, problems = validate_values(given, etype or TYPE_BY_NAME["report"], vocabs)
+    errors.extend(problems)
+    if args.report_kind and etype is not None and etype.key != "report":
+        errors.append("--report-kind 只适用于工作报告（--type report）")
+    return Overrides(etype, values.get("unit", ""), values.get("date", ""), args.report_kind or ""), errors
+
+
+def _run_all(files: list[Path], settings: ImportSettings, err: Console) -> list[ImportResult]:
+    if len(files) < 2 or not err.is_terminal:
+        return [import_file(path, settings) for path in files]
+    results = []
+    columns = (TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("", total=len(files))
+        for path in files:
+            progress.update(task, description=path.name)
+            results.append(import_file(path, settings))
+            progress.advance(task)
+    return results
+
+
+def print_summary(results: list[ImportResult], out: Console, dry_run: bool) -> None:
+    table = Table(title="导入结果（预览，未写文件）" if dry_run else "导入结果", title_justify="left",
+                  show_lines=False, expand=False)
+    for column in ("原文件", "结果", "条目文件", "单位", "日期", "待核对"):
+        table.add_column(column, overflow="fold")
+    for result in results:
+        meta = result.meta
+        table.add_row(result.source.name, STATUS_LABELS[result.status] + ("（覆盖）" if result.overwrote else ""),
+                      _shown(result.target) if result.target else "—",
+                      str(meta.unit.value or "—") if meta else "—", str(meta.date.value) if meta else "—",
+                      f"{result.review_count} 项" if meta else "—")
+    out.print(table)
+
+    for result in results:
+        lines = list(result.notes)
+        if result.cleanup is not None and result.cleanup.total:
+            lines.append("清理：" + result.cleanup.summary())
+        if result.encoding and not result.encoding.startswith(("UTF-8", "Word")) and result.status != FAILED:
+            lines.append(f"原文编码：{result.encoding}（已转为 UTF-8）")
+        lines.extend(f"检查：{p.field}：{p.message}" + (f"（{p.suggestion}）" if p.suggestion else "")
+                     for p in result.problems)
+        if lines:
+            out.print(f"\n{result.source.name}", markup=False, style="bold")
+            for line in lines:
+                out.print(f"  · {line}", markup=False)
+
+    written = sum(r.status in (WRITTEN, PLANNED) for r in results)
+    failed = sum(r.status == FAILED for r in results)
+    skipped = sum(r.status == SKIPPED for r in results)
+    verb = "将写入" if dry_run else "已写入"
+    out.print(f"\n共 {len(results)} 个文件：{verb} {written} 个，跳过 {skipped} 个，失败 {failed} 个。", markup=False)
+    if written and not dry_run:
+        out.print("下一步：逐个打开新条目，核对标有“待核对”的字段和正文的小标题，删去 status: draft 一行，"
+                  "再运行 casebook check。", markup=False)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,103 @@
+"""One file through the steps: read, clean, structure, guess, render, place.
+
+The result is checked with the same validation as ``casebook check``, so the
+summary can say what the reviewer still has to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..entry import parse_entry
+from ..problems import Problem
+from ..vocab import Vocabularies
+from .cleanup import CleanupReport, clean_blocks
+from .decode import read_source
+from .metadata import Metadata, Overrides, guess_metadata
+from .model import ImportFailure
+from .structure import Outline, build_outline
+from .writer import TargetPlanner, render_entry
+
+WRITTEN, PLANNED, SKIPPED, FAILED = "written", "planned", "skipped", "failed"
+
+
+@dataclass
+class ImportResult:
+    source: Path
+    status: str  # WRITTEN, PLANNED (dry run), SKIPPED or FAILED
+    target: Path | None = None
+    text: str = ""
+    encoding: str = ""
+    meta: Metadata | None = None
+    outline: Outline | None = None
+    cleanup: CleanupReport | None = None
+    notes: list[str] = field(default_factory=list)  # for the editor, in Chinese
+    problems: list[Problem] = field(default_factory=list)  # what casebook check will report
+    overwrote: bool = False
+
+    @property
+    def review_count(self) -> int:
+        """How many front-matter values carry a 待核对 comment."""
+        if self.meta is None:
+            return 0
+        guesses = (self.meta.title, self.meta.type, self.meta.unit, self.meta.date, self.meta.themes,
+                   self.meta.report_kind, self.meta.violations, self.meta.outcomes)
+        return sum(1 for g in guesses if g is not None and g.note)
+
+
+@dataclass
+class ImportSettings:
+    root: Path
+    cases_dir: Path
+    vocabs: Vocabularies
+    planner: TargetPlanner
+    overrides: Overrides = field(default_factory=Overrides)
+    dry_run: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def import_file(path: Path, settings: ImportSettings) -> ImportResult:
+    try:
+        source = read_source(path)
+    except ImportFailure as exc:
+        return ImportResult(path, FAILED, notes=[str(exc)])
+    blocks, cleanup = clean_blocks(source.blocks, markdown=source.markdown)
+    if not blocks:
+        return ImportResult(path, FAILED, notes=["清理后没有剩下文字（文件只有抓取标记或空白）"], cleanup=cleanup)
+    outline = build_outline(blocks, markdown_source=source.markdown)
+    meta = guess_metadata(outline, settings.vocabs, settings.overrides, source.year_hint,
+                          source.year_hint_reason, settings.today)
+    text = render_entry(meta, outline.markdown, source.name, settings.today)
+    result = ImportResult(path, PLANNED, text=text, encoding=source.encoding, meta=meta, outline=outline,
+                          cleanup=cleanup, notes=[*source.notes, *meta.warnings])
+
+    folder = meta.type.value.folder
+    target = settings.planner.plan(meta.title.value, meta.date.value, folder, source.name)
+    if target.reason:
+        result.notes.append(target.reason)
+    if target.path is None:
+        result.status = SKIPPED
+        return result
+    result.target, result.overwrote = target.path, target.overwrite
+    src_uri = f"{folder}/{target.slug}.md"  # as if in its type folder, also with --out
+    result.problems = parse_entry(text, _rel(target.path, settings.root), src_uri, settings.vocabs).problems
+    if settings.dry_run:
+        return result
+    try:
+        target.path.parent.mkdir(parents=True, exist_ok=True)
+        target.path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        result.status = FAILED
+        result.notes.append(f"无法写入 {target.path}（{exc.strerror or exc}）")
+        return result
+    result.status = WRITTEN
+    return result
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

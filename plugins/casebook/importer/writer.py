@@ -1,0 +1,113 @@
+"""The entry file: front matter with a ``# 待核对：…`` comment on every
+guessed value, the body, a file name by the shared slug rule, and a place
+to put it that never overwrites another entry unless asked to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..entry import split_front_matter
+from ..newentry import yaml_value
+from ..slugs import entry_slug
+from .metadata import Guess, Metadata
+
+REVIEW = "待核对："
+
+
+def render_entry(meta: Metadata, body: str, source_name: str, today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    lines = [
+        "---",
+        f"# 由 casebook import 于 {today.isoformat()} 从“{source_name}”导入。",
+        f"# 标有“{REVIEW[:-1]}”的值是自动推断的：逐项核对或改正，然后删去该注释。",
+        "# 全部核对完毕后删去 status: draft 一行，条目才会发布。",
+        _line("title", meta.title),
+        _line("type", Guess(meta.type.value.key, meta.type.note)),
+        _line("unit", meta.unit),
+        _line("date", meta.date, raw=True),
+        _line("themes", meta.themes),
+    ]
+    for key in ("report_kind", "violations", "outcomes"):
+        guess = getattr(meta, key)
+        if guess is not None:
+            lines.append(_line(key, guess))
+    lines += [_line("source", Guess(source_name)), "status: draft", "---", "", body.rstrip("\n"), ""]
+    return "\n".join(lines)
+
+
+def _line(key: str, guess: Guess, raw: bool = False) -> str:
+    value = str(guess.value) if raw else yaml_value(guess.value)
+    comment = f"  # {REVIEW}{guess.note}" if guess.note else ""
+    return f"{key}: {value}{comment}"
+
+
+# -- where it goes ------------------------------------------------------------
+@dataclass
+class Target:
+    path: Path | None  # None: not written (see ``reason``)
+    slug: str
+    overwrite: bool = False
+    reason: str = ""  # why skipped, or why the name differs from the plain slug
+
+
+class TargetPlanner:
+    """File names for a batch: unique across ``cases/`` and the batch itself.
+
+    With ``force`` an entry at the very same path is overwritten. Otherwise a
+    name taken by the same source (an earlier import of this file) is
+    skipped, and a name taken by another entry gets ``-2``, ``-3`` … so
+    neither is lost.
+    """
+
+    def __init__(self, cases_dir: Path, out_dir: Path | None, force: bool):
+        self.out_dir, self.force = out_dir, force
+        self.cases_dir = cases_dir
+        self.existing: dict[str, Path] = {}
+        for folder in (cases_dir, out_dir):
+            if folder is not None and folder.is_dir():
+                for path in sorted(folder.rglob("*.md")):
+                    self.existing.setdefault(path.stem, path)
+        self.planned: set[str] = set()
+
+    def plan(self, title: str, date: str, folder: str, source_name: str) -> Target:
+        base = entry_slug(title, str(date))
+        directory = self.out_dir if self.out_dir is not None else self.cases_dir / folder
+        slug, number = base, 1
+        while True:
+            path = directory / f"{slug}.md"
+            other = self.existing.get(slug)
+            if slug not in self.planned:  # else: taken earlier in this batch
+                if other is None:
+                    break
+                same_place = other.resolve() == path.resolve()
+                if same_place and self.force:
+                    self.planned.add(slug)
+                    return Target(path, slug, overwrite=True)
+                if _source_of(other) == source_name:
+                    hint = "加 --force 覆盖" if same_place else "如需重新导入，请先删除该文件"
+                    return Target(None, slug, reason=f"已导入过：{_display(other)}（{hint}）")
+            number += 1
+            slug = f"{base}-{number}"
+        self.planned.add(slug)
+        reason = f"条目名 {base} 已被占用，改用 {slug}" if slug != base else ""
+        return Target(path, slug, reason=reason)
+
+
+def _source_of(path: Path) -> str:
+    try:
+        front, _, _ = split_front_matter(path.read_text(encoding="utf-8-sig"))
+        data = yaml.safe_load(front or "") or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ""
+    return str(data.get("source") or data.get("来源") or "") if isinstance(data, dict) else ""
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,193 @@
+"""``casebook import`` on the command line: where files go, --dry-run,
+--force, name collisions, overrides, bad usage (exit 2) and unreadable
+files (exit 1), all in Chinese and without tracebacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casebook.cli import main
+from casebook.slugs import entry_slug
+
+REPO = Path(__file__).resolve().parents[1]
+
+REPORT = """市妇联关于清廉机关建设情况的汇报
+今年以来，市妇联坚持把清廉机关建设融入机关党建，家风建设成效明显。现将有关情况汇报如下：
+一、加强思想教育。一是组织集中学习12次。二是开展“清廉家风”主题活动。
+二、完善制度机制。修订内部管理制度8项。
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "proj"
+    (root / "cases").mkdir(parents=True)
+    for vocab in (REPO / "cases").glob("*.yml"):
+        shutil.copy(vocab, root / "cases")
+    (root / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def write(path: Path, text: str = REPORT) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(root: Path, *args: str) -> int:
+    try:
+        return main(["--root", str(root), "import", *map(str, args)])
+    except SystemExit as exc:  # argparse's own usage errors
+        return exc.code
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / "cases").rglob("*.md"))
+
+
+def test_writes_into_the_type_folder_named_by_the_slug_rule(project, capsys):
+    source = write(project / "材料" / "汇报.txt")
+    assert run(project, source) == 0
+    out = capsys.readouterr().out
+    [entry] = entries(project)
+    # the text names no year: the date is this year, marked for review
+    year = str(dt.date.today().year)
+    assert entry.parent == project / "cases" / "reports"
+    assert entry.name == entry_slug("市妇联关于清廉机关建设情况的汇报", year) + ".md"
+    assert "已写入" in out and "共 1 个文件：已写入 1 个" in out
+    assert main(["--root", str(project), "check"]) == 0
+
+
+def test_dry_run_prints_and_writes_nothing(project, capsys):
+    source = write(project / "汇报.txt")
+    assert run(project, "--dry-run", source) == 0
+    out = capsys.readouterr().out
+    assert entries(project) == []
+    assert "将写入 cases/reports/" in out
+    assert "## 一、加强思想教育" in out
+    assert "**一是组织集中学习12次**。" in out
+    assert "预览，未写文件" in out
+
+
+def test_never_overwrites_without_force(project, capsys):
+    source = write(project / "汇报.txt")
+    assert run(project, source) == 0
+    [entry] = entries(project)
+    entry.write_text(entry.read_text(encoding="utf-8").replace("status: draft\n", ""), encoding="utf-8")
+    reviewed = entry.read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    assert run(project, source) == 0
+    out = capsys.readouterr().out
+    assert "已跳过" in out and "已导入过" in out and "--force" in out
+    assert entries(project) == [entry]
+    assert entry.read_text(encoding="utf-8") == reviewed
+
+    assert run(project, "--force", source) == 0
+    assert "已写入（覆盖）" in capsys.readouterr().out
+    assert "status: draft" in entry.read_text(encoding="utf-8")
+
+
+def test_a_different_document_with_the_same_name_gets_a_new_one(project, capsys):
+    first = write(project / "甲" / "汇报.txt")
+    second = write(project / "乙" / "汇报二.txt", REPORT.replace("修订内部管理制度8项", "修订内部管理制度9项"))
+    assert run(project, first, second) == 0
+    names = {p.stem for p in entries(project)}
+    base = entry_slug("市妇联关于清廉机关建设情况的汇报", str(dt.date.today().year))
+    assert names == {base, f"{base}-2"}
+    assert "已被占用" in capsys.readouterr().out
+
+
+def test_out_dir(project, tmp_path):
+    source = write(project / "汇报.txt")
+    out = tmp_path / "审核"
+    assert run(project, "--out", out, source) == 0
+    assert entries(project) == []
+    [written] = list(out.glob("*.md"))
+    assert "type: report" in written.read_text(encoding="utf-8")
+
+
+def test_many_files_and_folders_with_a_summary(project, capsys):
+    folder = project / "材料"
+    write(folder / "一.txt")
+    write(folder / "二.md", REPORT.replace("市妇联", "市总工会"))
+    write(folder / "旧格式.doc", "x")
+    write(folder / "~$锁文件.docx", "x")
+    assert run(project, folder) == 0
+    captured = capsys.readouterr()
+    assert len(entries(project)) == 2
+    assert "共 2 个文件：已写入 2 个" in captured.out
+    assert "市总工会" in captured.out
+    assert "旧格式.doc" in captured.err and "另存为" in captured.err
+
+
+def test_overrides(project):
+    source = write(project / "汇报.txt")
+    assert run(project, "--type", "经验做法", "--unit", "市妇女联合会", "--date", "2023-6", source) == 0
+    [entry] = entries(project)
+    text = entry.read_text(encoding="utf-8")
+    assert entry.parent.name == "practices"
+    assert entry.name.startswith("2023-06-")
+    assert "unit: 市妇联\n" in text  # given by the editor: canonical and no review comment
+    assert "date: 2023-06\n" in text
+    assert "type: practice\n" in text
+    assert "report_kind" not in text
+
+
+def test_unknown_unit_reported_with_the_closest_known(project, capsys):
+    source = write(project / "汇报.txt", REPORT.replace("市妇联", "市妇女会"))
+    assert run(project, source) == 0
+    out = capsys.readouterr().out
+    assert "单位“市妇女会”不在单位词表中，最接近的是：市妇联" in out
+    assert "检查：unit：未知单位“市妇女会”" in out
+    [entry] = entries(project)
+    assert "unit: 市妇女会  # 待核对：" in entry.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["不存在.txt"], "找不到这个文件"),
+    (["旧.doc"], "另存为” .docx"),
+    (["图片.png"], "只能导入 .txt、.md 和 .docx"),
+    (["--unit", "市妇女会", "汇报.txt"], "--unit：未知单位“市妇女会”（是否指：市妇联"),
+    (["--date", "2023年6月", "汇报.txt"], "--date：日期“2023年6月”格式不对"),
+    (["--type", "案例", "汇报.txt"], "--type：未知条目类型“案例”"),
+    (["--report-kind", "通报", "汇报.txt"], "--report-kind 的值 '通报' 无效"),
+    ([], "缺少参数：FILE"),
+])
+def test_bad_usage_exits_2_and_writes_nothing(args, words, project, capsys):
+    write(project / "汇报.txt")
+    write(project / "旧.doc", "x")
+    write(project / "图片.png", "x")
+    assert run(project, *args) == 2
+    err = capsys.readouterr().err
+    assert words in err
+    assert "Traceback" not in err
+    assert entries(project) == []
+
+
+@pytest.mark.parametrize("content", ["", "##paidbegin##\n##paidend##\n"])
+def test_empty_file_exits_1_and_the_rest_is_imported(content, project, capsys):
+    empty = write(project / "空.txt", content)
+    good = write(project / "汇报.txt")
+    assert run(project, empty, good) == 1
+    out = capsys.readouterr().out
+    assert "失败" in out and "已写入 1 个" in out
+    assert len(entries(project)) == 1
+
+
+def test_existing_entry_markdown_is_refused(project, capsys):
+    entry = write(project / "条目.md", "---\ntitle: x\n---\n正文\n")
+    assert run(project, entry) == 1
+    assert "已经是条目格式" in capsys.readouterr().out
+
+
+def test_outside_a_project_is_bad_usage(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    source = write(tmp_path / "汇报.txt")
+    assert main(["--root", str(tmp_path), "import", str(source)]) == 2
+    assert "找不到可用的单位词表" in capsys.readouterr().err

@@ -1,0 +1,205 @@
+"""Importing the five real seed reports: each gets the heading tree it
+really has, 一是/二是 runs stay inside their sections as bold leads, no
+scrape marker survives, every sentence of the input is in the output, and
+the result passes ``casebook check``."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+
+from casebook.cli import main
+from casebook.entry import split_front_matter
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed reports not found at {SEEDS}")
+
+ORDINAL_LEAD = re.compile(r"^\*\*([一二三四五六七八九十]+是)")
+
+# For each seed: the title line (or None), then its outline in order:
+# (Markdown depth, heading, the 一是/二是 … leads directly under it).
+SEED_OUTLINES = {
+    "000_f19a82fffc4f3989.txt": ("XX市直机关工委关于全市清廉机关建设情况汇报", [
+        (2, "一、压实主体责任，党建引领清廉创建", 0),
+        (2, "二、扫除思想“尘埃”，清廉文化入脑入心", 0),
+        (2, "三、织密制度“笼子”，权力运行规范有效", 0),
+    ]),
+    "001_847022781257bab9.txt": (None, [
+        (2, "一、清廉机关建设现状", 0),
+        (3, "（一）坚持政治引廉，持久化的创建理念进一步稳固", 3),
+        (3, "（二）坚持制度促廉，层级化的监督体系进一步清晰", 3),
+        (3, "（三）坚持思想育廉，多元化的教育手段进一步丰富", 3),
+        (3, "（四）坚持活动助廉，融合化的实践应用进一步拓展", 3),
+        (2, "二、清廉机关建设存在的问题", 3),
+        (2, "三、问题产生原因分析", 3),
+        (2, "四、措施建议", 4),
+    ]),
+    "002_79391218d82abff3.txt": ("市妇联在全市清廉机关建设工作推进会上的汇报发言", [
+        (2, "结合主题教育，思想“筑廉”", 3),
+        (2, "结合妇联职能，作风“促廉”", 3),
+        (2, "结合日常监督，纪律“护廉”", 3),
+        (2, "结合机关建设，文化“育廉”", 3),
+    ]),
+    "003_e6fb272704d60bd5.txt": (None, [
+        (2, "一、“三个推进”助力清廉机关建设全面铺开", 3),
+        (2, "二、“三大融合”助抓廉政机关建设落实落细", 3),
+        (2, "三、“三大行动”助推清廉机关建设纵深开展", 3),
+    ]),
+    "004_e69b212ef173cf45.txt": ("市委组织部落实2022年党风廉政建设责任制情况汇报", [
+        (2, "一、强化从严治部，将党风廉政摆在突出位置", 3),
+        (2, "二、坚持学做结合，将党风廉政融入研学实践", 3),
+        (2, "三、健全制度机制，推动党风廉政建设常态化", 3),
+        (2, "四、突出实质实效，将作风建设融入组织工作", 4),
+        (2, "五、加强协调联动，将从严治党延伸至基层一线", 3),
+    ]),
+}
+SEED_METADATA = {  # unit, report_kind, and the year when the text gives one
+    "000_f19a82fffc4f3989.txt": ("市直机关工委", "工作汇报", "2023"),
+    "001_847022781257bab9.txt": ("区直机关工委", "调研报告", None),
+    "002_79391218d82abff3.txt": ("市妇联", "汇报发言", None),
+    "003_e6fb272704d60bd5.txt": ("市直机关工委", "工作汇报", None),
+    "004_e69b212ef173cf45.txt": ("市委组织部", "工作汇报", "2022"),
+}
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> dict[str, str]:
+    """All five seeds imported in one run into a project copy: name -> entry text."""
+    root = tmp_path_factory.mktemp("seeds") / "proj"
+    (root / "cases").mkdir(parents=True)
+    for vocab in (REPO / "cases").glob("*.yml"):
+        shutil.copy(vocab, root / "cases")
+    (root / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
+    assert main(["--root", str(root), "import", *map(str, sorted(SEEDS.glob("*.txt")))]) == 0
+    result = {}
+    for path in (root / "cases" / "reports").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        source = re.search(r"^source: (.+)$", text, re.M).group(1)
+        result[source] = text
+    result["__root__"] = str(root)
+    return result
+
+
+def outline_of(body: str) -> list[tuple[int, str, int]]:
+    """(depth, heading, bold 一是 leads directly under it), in order."""
+    outline: list[list] = []
+    for line in body.splitlines():
+        heading = re.match(r"^(#{2,6}) (.+)$", line)
+        if heading:
+            outline.append([len(heading.group(1)), heading.group(2), 0])
+        elif ORDINAL_LEAD.match(line) and outline:
+            outline[-1][2] += 1
+    return [tuple(item) for item in outline]
+
+
+def normalised(text: str) -> str:
+    """Letters, CJK characters and digits only: punctuation, spaces and
+    Markdown markup do not count when comparing content."""
+    return "".join(ch for ch in html.unescape(text) if ch.isalnum())
+
+
+def input_sentences(text: str) -> list[str]:
+    text = re.sub(r"##[A-Za-z]+##", "", text)  # scrape markers are expected to go
+    return [s for s in re.split(r"[。！？；\n]", text) if normalised(s)]
+
+
+@pytest.mark.parametrize("name", sorted(SEED_OUTLINES))
+def test_heading_tree_is_the_one_the_report_has(name, imported):
+    _, body, _ = split_front_matter(imported[name])
+    assert outline_of(body) == SEED_OUTLINES[name][1]
+
+
+@pytest.mark.parametrize("name", sorted(SEED_OUTLINES))
+def test_ordinal_runs_stay_in_order_inside_their_sections(name, imported):
+    _, body, _ = split_front_matter(imported[name])
+    sections = re.split(r"^#{2,6} .*$", body, flags=re.M)
+    for section in sections:
+        leads = [m.group(1) for m in map(ORDINAL_LEAD.match, section.splitlines()) if m]
+        assert leads == ["一是", "二是", "三是", "四是", "五是"][:len(leads)]
+    assert not re.search(r"^#+ .*[一二三四五]是", body, re.M), "一是 must never become a heading"
+
+
+@pytest.mark.parametrize("name", sorted(SEED_OUTLINES))
+def test_no_scrape_marker_survives(name, imported):
+    assert "##paid" not in imported[name]
+    assert not re.search(r"##[A-Za-z]+##", imported[name])
+
+
+@pytest.mark.parametrize("name", sorted(SEED_OUTLINES))
+def test_every_sentence_of_the_input_is_in_the_output(name, imported):
+    output = normalised(imported[name])
+    source = (SEEDS / name).read_text(encoding="utf-8")
+    missing = [s for s in input_sentences(source) if normalised(s) not in output]
+    assert not missing, f"{len(missing)} sentences lost, first: {missing[0]}"
+
+
+@pytest.mark.parametrize("name", sorted(SEED_OUTLINES))
+def test_paragraphs_are_kept_as_paragraphs(name, imported):
+    _, body, _ = split_front_matter(imported[name])
+    source_lines = [line.strip() for line in (SEEDS / name).read_text(encoding="utf-8").splitlines()
+                    if normalised(line) and not re.fullmatch(r"##[A-Za-z]+##", line.strip())]
+    blocks = [b for b in re.split(r"\n\s*\n", body) if b.strip()]
+    # Each source line is one paragraph, or is split (heading | text | points),
+    # never merged with its neighbour: there are at least as many blocks.
+    title = SEED_OUTLINES[name][0]
+    assert len(blocks) >= len(source_lines) - (1 if title else 0)
+    for block in blocks:
+        assert "\n" not in block.strip(), "a paragraph is one line, as in the source"
+
+
+@pytest.mark.parametrize("name", sorted(SEED_OUTLINES))
+def test_title_taken_or_proposed_and_marked_for_review(name, imported):
+    title, _ = SEED_OUTLINES[name]
+    line = re.search(r"^title: (.+?)  # 待核对：(.+)$", imported[name], re.M)
+    assert line, "the title carries a review comment"
+    if title:
+        assert line.group(1) == title
+        assert "第一行" in line.group(2)
+    else:
+        assert "拟定" in line.group(2)
+        assert SEED_METADATA[name][0] in line.group(1)
+
+
+@pytest.mark.parametrize("name", sorted(SEED_METADATA))
+def test_metadata_guessed_and_every_guess_marked(name, imported):
+    unit, kind, year = SEED_METADATA[name]
+    text = imported[name]
+    front, _, _ = split_front_matter(text)
+    assert re.search(rf"^unit: {unit}  # 待核对：", front, re.M)
+    assert re.search(rf"^report_kind: {kind}  # 待核对：", front, re.M)
+    assert re.search(r"^type: report  # 待核对：", front, re.M)
+    assert re.search(r"^themes: \[.+\]  # 待核对：", front, re.M)
+    date = re.search(r"^date: (\S+)  # 待核对：", front, re.M)
+    assert date
+    if year:
+        assert date.group(1) == year
+    assert re.search(r"^status: draft$", front, re.M), "an import waits for review as a draft"
+
+
+def test_imported_entries_pass_check(imported, capsys):
+    code = main(["--root", imported["__root__"], "check"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.out
+
+
+def test_masked_names_render_literally_and_leads_render_bold(imported):
+    _, body, _ = split_front_matter(imported["002_79391218d82abff3.txt"])
+    rendered = markdown.markdown(body)
+    assert "尊敬的**书记" in rendered  # a masked name, not the start of bold text
+    assert "<strong>一是党组领学树立导向</strong>。" in rendered
+    assert "<h2>结合主题教育，思想“筑廉”</h2>" in rendered
+    assert "汇报完毕，谢谢大家。" in rendered
+
+
+def test_ascii_punctuation_in_chinese_text_is_converted(imported):
+    _, body, _ = split_front_matter(imported["001_847022781257bab9.txt"])
+    assert not re.search(r"[\u4e00-\u9fff],|,[\u4e00-\u9fff]", body)
+    assert "（一）坚持政治引廉" in body
+    assert "10余家" in body  # numbers untouched
