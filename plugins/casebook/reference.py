@@ -24,6 +24,12 @@ def fields_table() -> str:
     return "\n".join(rows)
 
 
+def types_table() -> str:
+    rows = ["| type | 中文写法 | 放在文件夹 |", "| --- | --- | --- |"]
+    rows += [f"| `{t.key}` | {t.label} | `cases/{t.folder}/` |" for t in F.ENTRY_TYPES]
+    return "\n".join(rows)
+
+
 def vocabulary_table(vocabs: Vocabularies, name: str) -> str:
     vocab = vocabs[name]
     grouped = any(t.group for t in vocab.terms)
@@ -40,6 +46,8 @@ def expand_markers(markdown: str, vocabs: Vocabularies) -> str:
         what = match.group(1)
         if what == "fields":
             return fields_table()
+        if what == "types":
+            return types_table()
         if what in F.VOCABULARIES:
             return vocabulary_table(vocabs, what)
         return match.group(0)
