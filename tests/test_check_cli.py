@@ -181,3 +181,41 @@ def test_pre_commit_hook_runs_check_on_staged_entries():
     assert entries["files"] == r"^cases/.*\.md$"
     assert entries["language"] == "system"
     assert entries.get("pass_filenames", True) is True
+
+
+def _jsonc(text: str):
+    """VS Code's settings are JSON with // comments."""
+    import re
+
+    return json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))
+
+
+def test_vscode_maps_the_published_schema_to_entries(tmp_path):
+    settings = _jsonc((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    [(schema_path, globs)] = settings["yaml.schemas"].items()
+    assert globs == ["cases/**/*.md"]
+    # `casebook schema --out` writes the file the setting names, with the vocabularies in it
+    root = make_project(tmp_path)
+    out = root / schema_path
+    out.parent.mkdir(parents=True)
+    assert main(["--root", str(root), "schema", "--out", str(out)]) == 0
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert "市妇联" in schema["properties"]["unit"]["enum"]
+    assert schema_path == "./site/schema/casebook-front-matter.schema.json"  # where the site publishes it too
+
+
+def test_guide_task_problem_matcher_reads_check_output():
+    import re
+
+    from casebook.problems import Problem
+
+    guide = (REPO / "docs" / "guide" / "editor.md").read_text(encoding="utf-8")
+    task = json.loads(re.search(r"```json\n(.*?)```", guide, re.S).group(1))
+    pattern = task["tasks"][0]["problemMatcher"]["pattern"]
+    line = Problem("cases/practices/2023-06-x.md", 3, "unit", "未知单位“市妇女会”", "是否指：市妇联？").format()
+    match = re.match(pattern["regexp"], line)
+    assert match
+    assert match.group(pattern["file"]) == "cases/practices/2023-06-x.md"
+    assert match.group(pattern["line"]) == "3"
+    assert match.group(pattern["code"]) == "unit"
+    assert match.group(pattern["message"]).startswith("未知单位")

@@ -265,6 +265,11 @@ def test_new_then_check_then_mkdocs_build_strict(tmp_path):
     assert built.returncode == 0, built.stderr
     page = tmp_path / "site" / "practices" / slug / "index.html"
     assert "市妇联以家风建设带动清廉机关建设" in page.read_text(encoding="utf-8")
+    # the editor guide is built too, its tables generated from the field definitions and vocabularies
+    fields = (tmp_path / "site" / "guide" / "fields" / "index.html").read_text(encoding="utf-8")
+    assert "<code>report_kind</code>" in fields and "<code>cases/warnings/</code>" in fields
+    vocabularies = (tmp_path / "site" / "guide" / "vocabularies" / "index.html").read_text(encoding="utf-8")
+    assert "市妇女联合会" in vocabularies and "严重警告" in vocabularies and "casebook:" not in vocabularies
 
 
 @pytest.mark.parametrize("title", ["关于: 冒号的标题", "#号开头的标题", "- 横线开头", "[方括号]标题", "它's 引号"])
