@@ -142,3 +142,23 @@ def test_empty_docx_fails_with_a_reason(tmp_path):
                                           (100, "一百"), (105, "一百零五"), (110, "一百一十")])
 def test_chinese_numerals_for_word_numbering(number, text):
     assert chinese_numeral(number) == text
+
+
+def test_pictures_are_reported_not_silently_dropped(tmp_path):
+    import io
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    document = docx.Document()
+    document.add_paragraph("市档案馆清廉课堂经验做法")
+    document.add_paragraph("课堂现场照片如下。")
+    document.add_picture(io.BytesIO(png))
+    path = tmp_path / "有图.docx"
+    document.save(path)
+    result = do_import(tmp_path, path)
+    assert any("1 张图片或图形未导入" in note for note in result.notes)

@@ -52,6 +52,12 @@ def read_docx(path: Path) -> Source:
     furniture = _header_footer_text(document)
     if furniture:
         notes.append(f"页眉页脚中的文字未导入：{furniture}")
+    pictures = len(_xp(document.element.body, ".//w:drawing | .//w:pict"))
+    if pictures:
+        notes.append(f"Word 中的 {pictures} 张图片或图形未导入：如需要，请另存图片并在正文中引用")
+    footnotes = _footnote_count(document)
+    if footnotes:
+        notes.append(f"Word 中的 {footnotes} 条脚注或尾注未导入：请把需要的内容补入正文")
     if not any(b.text.strip() or b.rows for b in blocks):
         raise ImportFailure("Word 文件中没有文字内容")
 
@@ -149,6 +155,17 @@ def _header_footer_text(document) -> str:
                 continue
     text = "；".join(found)
     return text if len(text) <= 60 else text[:60] + "……"
+
+
+def _footnote_count(document) -> int:
+    count = 0
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith(("/footnotes", "/endnotes")) and not rel.is_external:
+            root = etree.fromstring(rel.target_part.blob)
+            # ids -1 and 0 are Word's separator lines, not notes
+            count += sum(1 for note in _xp(root, "./w:footnote | ./w:endnote")
+                         if note.get(f"{{{W}}}id") not in ("-1", "0") and "".join(_xp(note, ".//w:t/text()")).strip())
+    return count
 
 
 class _Numbering:
