@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,39 @@ def test_outside_a_project_is_bad_usage(tmp_path, monkeypatch, capsys):
     source = write(tmp_path / "汇报.txt")
     assert main(["--root", str(tmp_path), "import", str(source)]) == 2
     assert "找不到可用的单位词表" in capsys.readouterr().err
+
+
+def test_progress_bar_on_a_terminal(project, monkeypatch):
+    """With a terminal, many files show a progress bar on stderr; the results are the same."""
+    import io
+
+    from rich.console import Console
+
+    from casebook.importer import command
+
+    sources = [write(project / f"{n}.txt", REPORT.replace("8项", f"{n}项")) for n in range(3)]
+    screen = io.StringIO()
+    real_console = command.Console
+    monkeypatch.setattr(command, "Console", lambda file=None, **kw: real_console(
+        file=screen, force_terminal=True, width=100) if file is sys.stderr else real_console(file=file, **kw))
+    assert run(project, *sources) == 0
+    assert len(entries(project)) == 3
+    assert "导入" in screen.getvalue() and "3/3" in screen.getvalue()
+
+
+def test_a_program_error_in_one_file_fails_that_file_only(project, monkeypatch, capsys):
+    from casebook.importer import command
+
+    good, bad = write(project / "好.txt"), write(project / "坏.txt", REPORT.replace("市妇联", "市总工会"))
+    real = command.import_file
+
+    def fragile(path, settings):
+        if path.name == "坏.txt":
+            raise RuntimeError("模拟的程序错误")
+        return real(path, settings)
+
+    monkeypatch.setattr(command, "import_file", fragile)
+    assert run(project, good, bad) == 1
+    out = capsys.readouterr().out
+    assert "程序错误（RuntimeError: 模拟的程序错误）" in out and "Traceback" not in out
+    assert len(entries(project)) == 1

@@ -130,16 +130,26 @@ def parse_overrides(args, vocabs) -> tuple[Overrides, list[str]]:
 
 def _run_all(files: list[Path], settings: ImportSettings, err: Console) -> list[ImportResult]:
     if len(files) < 2 or not err.is_terminal:
-        return [import_file(path, settings) for path in files]
+        return [_import_safely(path, settings) for path in files]
     results = []
     columns = (TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("", total=len(files))
         for path in files:
             progress.update(task, description=path.name)
-            results.append(import_file(path, settings))
+            results.append(_import_safely(path, settings))
             progress.advance(task)
     return results
+
+
+def _import_safely(path: Path, settings: ImportSettings) -> ImportResult:
+    """One file's failure, even a bug, must not cost the editor the others
+    or show a traceback: it becomes a failed row that says what happened."""
+    try:
+        return import_file(path, settings)
+    except Exception as exc:  # noqa: BLE001 - reported below, in Chinese
+        return ImportResult(path, FAILED, notes=[f"导入时出现程序错误（{type(exc).__name__}: {exc}）："
+                                                 "请把这个文件和这条提示交给维护人员"])
 
 
 def print_summary(results: list[ImportResult], out: Console, dry_run: bool) -> None:

@@ -23,6 +23,7 @@ _CN_DATE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "0001234
 _SIGNATURE_DATE = re.compile(r"^\s*([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日\s*$")
 _UNIT_SUFFIX = "局委办部会院馆联厅室所站队处科司中心组"
 _TITLE_UNIT = re.compile(rf"^(.{{2,16}}?[{_UNIT_SUFFIX}])(?:关于|在|落实|开展|推进|召开|举办|的|党组|党委|20[0-9]{{2}})")
+_UNIT_START = re.compile(r"^(?:[Xx＊*某]+)?[市区县省州]")  # 市检察院, XX区财政局; not 全市…会
 _TEXT_UNIT = re.compile(rf"(?:[市区县]委?)[\u4e00-\u9fff]{{1,8}}?(?:局|委员会|委|办公室|办|部|联|会|院|馆|中心)")
 TITLE_SUFFIX = {"工作汇报": "工作情况汇报", "调研报告": "调研报告", "汇报发言": "汇报发言", "述职报告": "述职报告",
                 "其他": "材料"}
@@ -120,7 +121,7 @@ def guess_unit(outline: Outline, units: Vocabulary, warnings: list[str]) -> Gues
     times, in the first paragraph three times, elsewhere once."""
     title_hits = _term_counts(outline.title, units)
     written = _TITLE_UNIT.match(outline.title) if outline.title else None
-    if not title_hits and written and units.resolve(written.group(1)) is None:
+    if not title_hits and written and _UNIT_START.match(written.group(1)) and units.resolve(written.group(1)) is None:
         return _unknown_unit(written.group(1), units, warnings, "标题中的单位")
     scores: Counter = Counter()
     for part, weight in ((outline.title, 10), (outline.first_paragraph, 3), (outline.plain_text, 1)):

@@ -114,9 +114,16 @@ def take_title(blocks: list[Block]) -> tuple[str, list[Block]]:
 
 # -- headings -----------------------------------------------------------------
 def marker_level(text: str) -> int | None:
+    found = _marker(text)
+    return found[0] if found else None
+
+
+def _marker(text: str) -> tuple[int, re.Match] | None:
+    """(level, match of the number) when the text starts with a heading number."""
     for level, pattern in MARKERS:
-        if pattern.match(text):
-            return level
+        match = pattern.match(text)
+        if match:
+            return level, match
     return None
 
 
@@ -145,7 +152,7 @@ def _classify(blocks: list[Block]) -> list:
 def split_heading(text: str) -> tuple[str, str]:
     """("一、标题", "rest of the line") when a numbered line starts with a heading;
     ("", text) when it is a numbered paragraph."""
-    number = next(p.match(text) for _, p in MARKERS if p.match(text))
+    _, number = _marker(text)
     body = text[number.end():]
     parts = sentences(text)
     first = parts[0]
