@@ -203,3 +203,14 @@ def test_ascii_punctuation_in_chinese_text_is_converted(imported):
     assert not re.search(r"[\u4e00-\u9fff],|,[\u4e00-\u9fff]", body)
     assert "（一）坚持政治引廉" in body
     assert "10余家" in body  # numbers untouched
+
+
+def test_summary_shows_masked_names_without_escapes(imported):
+    """The site's default summary (the start of the body) reads the escaped
+    ``\\*\\*`` of 尊敬的**书记 as text: no backslashes reach the reader."""
+    from casebook.entry import parse_entry
+    from casebook.vocab import load_vocabularies
+
+    vocabs, _ = load_vocabularies(REPO / "cases", REPO)
+    entry = parse_entry(imported["002_79391218d82abff3.txt"], "x.md", "reports/x.md", vocabs).entry
+    assert entry.summary == "尊敬的**书记，各位领导，同志们："

@@ -17,11 +17,23 @@ _RULES = (
 )
 
 
+# A backslash-escaped character is text, not markup (imports escape the
+# ``**`` of masked names such as ``尊敬的**书记``): set aside, then restored.
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_SET_ASIDE = re.compile("\ue000(\\d+)\ue001")
+
+
 def markdown_to_text(markdown: str) -> str:
-    text = markdown
+    kept: list[str] = []
+
+    def set_aside(match: re.Match) -> str:
+        kept.append(match.group(1))
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    text = _ESCAPED.sub(set_aside, markdown)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
-    return text
+    return _SET_ASIDE.sub(lambda m: kept[int(m.group(1))], text)
 
 
 def paragraphs(markdown: str) -> list[str]:
