@@ -119,7 +119,7 @@ def test_navigation_holds_sections_never_entries(built_site, library):
     titles = re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*(?:<span[^>]*>)?\s*([^<\s][^<]*?)\s*<', nav)
     assert not any(e.title in nav for e in library.entries)
     assert "经验做法" in nav and "按单位" in nav and "编辑指南" in nav
-    assert len(set(titles)) <= 12, titles
+    assert len(set(titles)) <= 20, titles  # a fixed set of sections and guide pages, whatever the library size
 
 
 def test_breadcrumbs_on_entry_pages(built_site, library):

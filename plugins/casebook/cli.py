@@ -11,9 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from .entry import read_entry_file
-from .library import PROFILES, _cross_entry_problems, entry_files, load_library
-from .vocab import load_vocabularies
+from .library import PROFILES, check_entries, load_library
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -108,7 +106,7 @@ def run_check(args) -> int:
         library = load_library(root, profile=args.profile)
         problems, scope = library.problems, f"检查文件：全部，已发布条目 {len(library.entries)} 条"
     else:
-        problems, scope = check_files(root, only), f"检查文件：{len(only)}"
+        problems, scope = check_entries(root, only), f"检查文件：{len(only)}"
     if args.format == "json":
         json.dump({"problems": [p.as_dict() for p in problems], "count": len(problems)},
                   sys.stdout, ensure_ascii=False, indent=2)
@@ -121,25 +119,6 @@ def run_check(args) -> int:
         else:
             print(f"没有发现问题（{scope}）。", file=sys.stderr)
     return EXIT_PROBLEMS if problems else EXIT_OK
-
-
-def check_files(root: Path, only: list[Path]) -> list:
-    """Problems of some entries, at editor speed: only these files are read;
-    the others take part in the cross-entry rules (unique names, known
-    ``related``) by their file names alone."""
-    cases_dir = (root / "cases").resolve()
-    vocabs, problems = load_vocabularies(cases_dir, root)
-    wanted = {p.resolve() for p in only}
-    parsed = []
-    for path in entry_files(cases_dir):
-        if path.resolve() in wanted:
-            result = read_entry_file(path, root, cases_dir, vocabs)
-            problems.extend(result.problems)
-            parsed.append((path, result.entry, result.status))
-        else:
-            parsed.append((path, None, ""))
-    problems.extend(_cross_entry_problems(parsed, root, wanted))
-    return sorted(problems, key=lambda p: (p.path, p.line, p.field))
 
 
 def run_schema(args) -> int:

@@ -35,24 +35,21 @@ def entry_files(cases_dir: Path) -> list[Path]:
 
 
 def load_library(root: Path, cases_dir: Path | None = None, profile: str = "internal",
-                 only: list[Path] | None = None, include_drafts: bool = True) -> Library:
-    """Read and check everything. ``only`` limits the per-file checks to some
-    files (an editor's changed entries); cross-entry rules still see all.
-    A build passes ``include_drafts=False``: a draft is work in progress and
-    its problems must not break the published site."""
+                 include_drafts: bool = True) -> Library:
+    """Read and check everything. A build passes ``include_drafts=False``: a
+    draft is work in progress and its problems must not break the site."""
     root = root.resolve()
     cases_dir = (cases_dir or root / "cases").resolve()
     vocabs, problems = load_vocabularies(cases_dir, root)
-    wanted = {p.resolve() for p in only} if only is not None else None
 
     parsed: list[tuple[Path, Entry | None, str]] = []
     for path in entry_files(cases_dir):
         result = read_entry_file(path, root, cases_dir, vocabs)
-        if (wanted is None or path.resolve() in wanted) and (include_drafts or result.status != "draft"):
+        if include_drafts or result.status != "draft":
             problems.extend(result.problems)
         parsed.append((path, result.entry, result.status))
 
-    problems.extend(_cross_entry_problems(parsed, root, wanted))
+    problems.extend(cross_entry_problems(parsed, root, None))
     all_slugs = {p.stem for p, _, _ in parsed}
     drafts = sum(1 for _, _, status in parsed if status == "draft")
     seen: set[str] = set()
@@ -72,7 +69,29 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     return Library(root, cases_dir, vocabs, entries, problems, drafts, left_out, profile)
 
 
-def _cross_entry_problems(parsed, root: Path, wanted) -> list[Problem]:
+def check_entries(root: Path, only: list[Path], cases_dir: Path | None = None) -> list[Problem]:
+    """Problems of some entries, at editor speed: only these files are read;
+    the others take part in the cross-entry rules (unique names, known
+    ``related``) by their file names alone."""
+    root = root.resolve()
+    cases_dir = (cases_dir or root / "cases").resolve()
+    vocabs, problems = load_vocabularies(cases_dir, root)
+    wanted = {p.resolve() for p in only}
+    parsed: list[tuple[Path, Entry | None, str]] = []
+    for path in entry_files(cases_dir):
+        if path.resolve() in wanted:
+            result = read_entry_file(path, root, cases_dir, vocabs)
+            problems.extend(result.problems)
+            parsed.append((path, result.entry, result.status))
+        else:
+            parsed.append((path, None, ""))
+    problems.extend(cross_entry_problems(parsed, root, wanted))
+    return sorted(problems, key=lambda p: (p.path, p.line, p.field))
+
+
+def cross_entry_problems(parsed, root: Path, wanted: set[Path] | None) -> list[Problem]:
+    """Unique slugs and known ``related`` slugs; ``wanted`` limits the report
+    to problems of those files (None: all)."""
     problems: list[Problem] = []
     first_path: dict[str, Path] = {}
     for path, _, _ in parsed:
