@@ -786,9 +786,15 @@
     var ids = result.ids.slice(this.shown, this.shown + PER_PAGE);
     this.shown += ids.length;
     this.more.hidden = true;
-    return Promise.all(ids.map(function (id) { return self.engine.doc(id); })).then(function (docs) {
+    // All fetched at once, each card shown as soon as it and the ones above it are in.
+    var chain = Promise.resolve();
+    ids.map(function (id) { return self.engine.doc(id); }).forEach(function (pending) {
+      chain = chain.then(function () { return pending; }).then(function (doc) {
+        if (seq === self.seq) self.list.appendChild(resultCard(doc, result.words, self.root));
+      });
+    });
+    return chain.then(function () {
       if (seq !== self.seq) return;
-      docs.forEach(function (doc) { self.list.appendChild(resultCard(doc, result.words, self.root)); });
       self.more.hidden = self.shown >= result.total;
       if (!self.more.hidden) self.more.textContent = "显示更多结果（还有 " + formatCount(result.total - self.shown) + " 条）";
       self.node.setAttribute("data-state", "done");
