@@ -140,3 +140,24 @@ def test_facets_or_within_and_across(corpus):
                       and r.date[:4] in ("2020", "2021")) for u in units}
     assert {u: result.counts["unit"].get(u, 0) for u in units} == by_unit
     assert set(index.search("", {"unit": ["市妇女联合会"]}).ids) == {r.id for r in records if r.unit == "市妇联"}
+
+
+def test_public_build_indexes_only_public_entries(tmp_path):
+    """The index is written by the build from the entries the site shows:
+    an internal entry must not leak into a public build's search files."""
+    from conftest import run_mkdocs_build
+
+    site = tmp_path / "site"
+    result = run_mkdocs_build(ROOT, site, env={"CASEBOOK_PROFILE": "public"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    public = load_library(ROOT, profile="public", include_drafts=False)
+    internal = [e for e in load_library(ROOT, include_drafts=False).entries if e.audience == "internal"]
+    assert internal, "the sample library has no internal entry to check"
+    out = site / "assets" / "casebook" / "search"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["n"] == len(public.entries)
+    titles = {json.loads(p.read_text(encoding="utf-8"))["t"] for p in (out / "d").iterdir()}
+    assert titles == {e.title for e in public.entries}
+    assert not titles & {e.title for e in internal}
+    assert (site / "search" / "index.html").exists()
+    assert 'class="cb-sbox"' in (site / "index.html").read_text(encoding="utf-8")
