@@ -96,6 +96,13 @@ def test_invalid_yaml_points_at_the_broken_line(lib):
     assert problem.field == "yaml" and 5 <= problem.line <= 7
 
 
+def test_unclosed_bracket_points_at_its_own_line(lib):
+    text = GOOD_PRACTICE.replace("themes: [家风建设, 警示教育]", "themes: [家风建设, 警示教育")
+    problem = only(problems_of(lib, "practices/a.md", text))
+    assert (problem.line, problem.field) == (5, "yaml")
+    assert "方括号" in problem.suggestion
+
+
 def test_all_problems_of_a_file_are_collected_in_one_pass(lib):
     text = GOOD_CASE.replace("unit: 市财政局", "unit: 市财政厅").replace("2022-03", "22-3") \
         .replace("[警告]", "[警戒]")

@@ -135,4 +135,5 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))
         server.watch(str(PACKAGE_DIR / "templates"))
+        server.watch(str(PACKAGE_DIR / "assets"))
         return server

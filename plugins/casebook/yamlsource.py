@@ -78,6 +78,8 @@ def duplicate_keys(text: str) -> list[tuple[str, int]]:
 
 
 _YAML_HINTS = (
+    ("while parsing a flow sequence", "方括号 [ ] 没有成对，或列表项之间没有用英文逗号分隔"),
+    ("while parsing a flow mapping", "花括号 { } 没有成对"),
     ("mapping values are not allowed", "值里含有冒号时请给整个值加引号，或检查缩进"),
     ("could not find expected ':'", "检查这一行是否漏写了英文冒号“:”"),
     ("found character '\\t'", "YAML 不能用 Tab 缩进，请改用空格"),
@@ -91,8 +93,12 @@ _YAML_HINTS = (
 
 def yaml_problem(path: str, exc: yaml.YAMLError, line_offset: int) -> Problem:
     """A YAML syntax error as a Chinese problem at the right line."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = (mark.line + 1 + line_offset) if mark else line_offset + 1
     text = str(exc)
+    # An unclosed bracket or quote is noticed lines later; its opening line
+    # (the context) is where the editor has to look.
+    opened = any(w in text for w in ("flow sequence", "flow mapping", "quoted scalar"))
+    marks = ("context_mark", "problem_mark") if opened else ("problem_mark", "context_mark")
+    mark = next((m for m in (getattr(exc, name, None) for name in marks) if m is not None), None)
+    line = (mark.line + 1 + line_offset) if mark else line_offset + 1
     hint = next((h for needle, h in _YAML_HINTS if needle in text), "检查这一行的格式：键和值之间用英文冒号加空格")
     return Problem(path, line, "yaml", "YAML 格式错误，无法读取", hint)
