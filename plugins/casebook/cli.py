@@ -11,6 +11,8 @@ import re
 import sys
 from pathlib import Path
 
+from . import newentry
+from .importer import command as import_command
 from .library import PROFILES, check_entries, load_library
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -27,8 +29,21 @@ _ARGPARSE_ZH = (
 )
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that speaks Chinese on bad usage and exits 2."""
+    """argparse that speaks Chinese (help and bad usage) and exits 2 on bad usage."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
     def error(self, message):
         for pattern, chinese in _ARGPARSE_ZH:
@@ -61,23 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, help="写入文件（默认输出到屏幕）")
     schema.set_defaults(run=run_schema)
 
-    for register in _extra_commands():
-        register(sub)
+    # `new` and `import` live in their own modules; they only register here.
+    newentry.register(sub)
+    import_command.register(sub)
     return parser
-
-
-def _extra_commands():
-    """Commands that live in their own modules (``new``, ``import``)."""
-    found = []
-    for module in ("casebook.newentry", "casebook.importer.command"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("casebook"):
-                continue
-            raise
-        found.append(mod.register)
-    return found
 
 
 def run_check(args) -> int:
