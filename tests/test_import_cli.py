@@ -5,7 +5,6 @@ files (exit 1), all in Chinese and without tracebacks."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sys
 from pathlib import Path
 
@@ -24,14 +23,10 @@ REPORT = """市妇联关于清廉机关建设情况的汇报
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "proj"
-    (root / "cases").mkdir(parents=True)
-    for vocab in (REPO / "cases").glob("*.yml"):
-        shutil.copy(vocab, root / "cases")
-    (root / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
-    monkeypatch.chdir(root)
-    return root
+def project(project, monkeypatch) -> Path:
+    """The shared empty library (conftest), as the current folder."""
+    monkeypatch.chdir(project)
+    return project
 
 
 def write(path: Path, text: str = REPORT) -> Path:
@@ -198,7 +193,6 @@ def test_progress_bar_on_a_terminal(project, monkeypatch):
     """With a terminal, many files show a progress bar on stderr; the results are the same."""
     import io
 
-    from rich.console import Console
 
     from casebook.importer import command
 

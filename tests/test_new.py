@@ -26,15 +26,11 @@ PRACTICE = ["practice", "--title", "市妇联以家风建设带动清廉机关�
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "proj"
-    (root / "cases").mkdir(parents=True)
-    for vocab in (REPO / "cases").glob("*.yml"):
-        shutil.copy(vocab, root / "cases")
-    (root / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
-    monkeypatch.chdir(root)
+def project(project, monkeypatch) -> Path:
+    """The shared empty library (conftest), as the current folder."""
+    monkeypatch.chdir(project)
     monkeypatch.setattr(newentry, "is_interactive", lambda: False)
-    return root
+    return project
 
 
 def run(root: Path, *args: str) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .entry import Entry
 from .fields import ENTRY_TYPES, EntryType
 from .slugs import slugify
-from .vocab import Term, Vocabularies
+from .vocab import Vocabularies
 
 
 @dataclass

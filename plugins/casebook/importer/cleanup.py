@@ -28,7 +28,7 @@ _SEMICOLON = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]);[ \t]*|;[ \t]*(?=[{_CJK}“
 _COLON = re.compile(rf"(?<=[{_CJK}”）》]):(?!//)[ \t]*")
 _QUESTION = re.compile(rf"(?<=[{_CJK}”）])\?")
 _BANG = re.compile(rf"(?<=[{_CJK}”）])!(?!\[)")
-_PARENS = re.compile(rf"(?<!\])\(([^()\n]{{0,60}})\)")
+_PARENS = re.compile(r"(?<!\])\(([^()\n]{0,60})\)")
 _DQUOTES = re.compile(rf'"([^"\n]*[{_CJK}][^"\n]*)"')
 _SQUOTES = re.compile(rf"'([^'\n]*[{_CJK}][^'\n]*)'")
 _ELLIPSIS = re.compile(rf"(?<=[{_CJK}”）])(?:\.{{3,}}|。{{3,}})")
