@@ -156,3 +156,46 @@ def test_broken_vocabulary_yaml_is_reported(lib):
     (lib / "cases" / "themes.yml").write_text("- name: 家风建设\n  slug: [x\n", encoding="utf-8")
     problems = load_library(lib).problems
     assert any(p.path == "cases/themes.yml" and p.field == "yaml" for p in problems)
+
+
+ODD_FRONT_MATTER = [
+    ("tags as a mapping", "tags: {a: 1}", "tags"),
+    ("unit as a mapping", "unit: {a: 1}", "unit"),
+    ("status as a list", "status: [draft]", "status"),
+    ("audience as a mapping", "audience: {x: 1}", "audience"),
+    ("themes as a number", "themes: 5", "themes"),
+]
+
+
+@pytest.mark.parametrize("name,line,field", ODD_FRONT_MATTER, ids=[c[0] for c in ODD_FRONT_MATTER])
+def test_values_of_the_wrong_shape_are_reported_not_crashed(lib, name, line, field):
+    key = line.split(":")[0]
+    text = "\n".join(line if row.startswith(f"{key}:") else row for row in GOOD_PRACTICE.splitlines())
+    if not any(row.startswith(f"{key}:") for row in GOOD_PRACTICE.splitlines()):
+        text = GOOD_PRACTICE.replace("tags:", f"{line}\ntags:")
+    problems = problems_of(lib, "practices/a.md", text)
+    assert [p.field for p in problems] == [field], [p.format() for p in problems]
+
+
+ODD_VOCABULARIES = [
+    ("aliases holding a mapping", "- name: 市妇联\n  aliases: [{a: 1}]\n  group: 群团组织\n", "aliases"),
+    ("name as a list", "- name: [甲, 乙]\n  group: 群团组织\n", "name"),
+    ("group as a list", "- name: 市妇联\n  group: [群团组织]\n", "group"),
+    ("an item that is a number", "- 5\n", "name"),
+]
+
+
+@pytest.mark.parametrize("name,text,field", ODD_VOCABULARIES, ids=[c[0] for c in ODD_VOCABULARIES])
+def test_vocabulary_items_of_the_wrong_shape_are_reported(lib, name, text, field):
+    (lib / "cases" / "units.yml").write_text(text, encoding="utf-8")
+    problems = [p for p in load_library(lib).problems if p.path == "cases/units.yml"]
+    assert field in {p.field for p in problems}, [p.format() for p in problems]
+
+
+def test_a_single_alias_needs_no_list(lib):
+    (lib / "cases" / "units.yml").write_text("- name: 市妇联\n  aliases: 市妇女联合会\n  group: 群团组织\n",
+                                             encoding="utf-8")
+    write_entry(lib, "practices/a.md", GOOD_PRACTICE.replace("unit: 市妇联", "unit: 市妇女联合会"))
+    library = load_library(lib)
+    assert [p for p in library.problems if p.path == "cases/units.yml"] == []
+    assert library.entries[0].unit.name == "市妇联"

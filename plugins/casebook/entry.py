@@ -12,7 +12,7 @@ import yaml
 from rapidfuzz import process
 
 from . import fields as F
-from .fields import FIELD_BY_NAME, FIELDS, TYPE_BY_FOLDER, TYPE_BY_NAME, EntryType
+from .fields import FIELD_BY_KEY, FIELD_BY_NAME, FIELDS, TYPE_BY_FOLDER, TYPE_BY_NAME, EntryType
 from .problems import Problem
 from .slugs import ENTRY_SLUG_RE, slugify
 from .text import first_sentences
@@ -135,9 +135,7 @@ class _EntryChecker:
             self.problem(line + 1, str(key), f"字段 {key} 写了两次，只有最后一次生效", "删除多余的一行", fatal=False)
         values, lines = self.canonical(data)
         entry = self.build(values, lines, body, body_line)
-        status = values.get("status", "published")
-        return ParsedFile(None if self.fatal else entry, self.problems,
-                          status if status in F.STATUSES else "published")
+        return ParsedFile(None if self.fatal else entry, self.problems, _status_of(values))
 
     # -- keys -------------------------------------------------------------
     def canonical(self, data: LineDict) -> tuple[dict, dict]:
@@ -245,6 +243,9 @@ class _EntryChecker:
             return []
         if isinstance(value, str):
             items = [p for p in _LIST_SPLIT.split(value) if p.strip()]
+        elif isinstance(value, dict):
+            self.problem(line, key, f"{FIELD_BY_NAME[key].label}应为列表", f"写作 {key}: [甲, 乙]")
+            return []
         elif isinstance(value, list):
             items = []
             for item in value:
@@ -260,7 +261,7 @@ class _EntryChecker:
         if key not in values:
             return None
         value = values[key]
-        if isinstance(value, list):
+        if isinstance(value, (list, dict)):
             self.problem(line, key, f"{FIELD_BY_NAME[key].label}只能写一个", f"例如 {key}: {FIELD_BY_NAME[key].example}")
             return None
         return self.resolve(key, str(value if value is not None else "").strip(), line)
@@ -295,6 +296,9 @@ class _EntryChecker:
         if key not in values:
             return None
         spec = FIELD_BY_NAME[key]
+        if isinstance(values[key], (list, dict)):
+            self.problem(line, key, f"{spec.label}只能写一个值", f"可选：{'、'.join(spec.choices)}")
+            return None
         written = str(values[key]).strip()
         value = spec.choice_aliases.get(written, written)
         if value not in spec.choices:
@@ -332,6 +336,16 @@ class _EntryChecker:
             self.problem(line, "related", f"相关条目“{slug}”不要带 .md", f"改为 {slug[:-3]}", fatal=False)
             slug = slug[:-3]
         return slug.split("/")[-1]
+
+
+def _status_of(values: dict) -> str:
+    """The status even of an entry too broken to build, so a broken draft
+    stays a draft (and out of the build's problems)."""
+    written = values.get("status")
+    if not isinstance(written, str):
+        return "published"
+    status = FIELD_BY_KEY["status"].choice_aliases.get(written.strip(), written.strip())
+    return status if status in F.STATUSES else "published"
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -67,6 +67,10 @@ class Vocabulary:
         return seen
 
 
+def _is_scalar(value) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
 def _normalise(value: str) -> str:
     return "".join(str(value).split())
 
@@ -110,13 +114,20 @@ def _load_one(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Probl
         line = getattr(item, "line", 1)
         if isinstance(item, str):
             item = {"name": item}
-        if not isinstance(item, dict) or not str(item.get("name") or "").strip():
-            problems.append(Problem(rel, line, "name", "词表项缺少名称", "写作“- name: 名称”"))
+        if not isinstance(item, dict) or not _is_scalar(item.get("name")) or not str(item["name"]).strip():
+            problems.append(Problem(rel, line, "name", "词表项缺少名称，或名称不是一段文字", "写作“- name: 名称”"))
             continue
         term_name = str(item["name"]).strip()
+        for key in ("slug", "group", "description"):
+            if key in item and not _is_scalar(item[key]):
+                problems.append(Problem(rel, line, key, f"“{term_name}”的 {key} 应为一段文字", f"写作 {key}: 值"))
+                item = {**item, key: None}
         aliases = item.get("aliases") or []
-        if isinstance(aliases, str):
+        if _is_scalar(aliases):
             aliases = [aliases]
+        if not isinstance(aliases, list) or not all(_is_scalar(a) for a in aliases):
+            problems.append(Problem(rel, line, "aliases", f"“{term_name}”的别名应为文字列表", "写作 aliases: [别名一, 别名二]"))
+            aliases = []
         slug = str(item.get("slug") or slugify(term_name))
         group = str(item.get("group") or "").strip()
         unknown = set(item) - {"name", "aliases", "slug", "group", "description"}
