@@ -13,6 +13,7 @@ from rapidfuzz import process
 
 from . import fields as F
 from .fields import FIELD_BY_KEY, FIELD_BY_NAME, FIELDS, TYPE_BY_FOLDER, TYPE_BY_NAME, EntryType
+from .paths import relative_path
 from .problems import Problem
 from .slugs import ENTRY_SLUG_RE, slugify
 from .text import first_sentences
@@ -42,6 +43,7 @@ class Entry:
     status: str = "published"
     audience: str = "public"
     related: list[str] = field(default_factory=list)
+    related_line: int = 0  # where `related` is written, for cross-entry problems
     violations: list[Term] = field(default_factory=list)
     outcomes: list[Term] = field(default_factory=list)
     person: str = ""
@@ -87,7 +89,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
 
 def read_entry_file(path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies) -> ParsedFile:
-    rel = _rel(path, root)
+    rel = relative_path(path, root)
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
@@ -201,7 +203,7 @@ class _EntryChecker:
             tags=self.strings(values, "tags", line_of("tags")),
             summary=summary or first_sentences(body), summary_given=bool(summary),
             source=self.text(values, "source", line_of("source")), status=status, audience=audience,
-            related=related, violations=violations, outcomes=outcomes,
+            related=related, related_line=line_of("related"), violations=violations, outcomes=outcomes,
             person=self.text(values, "person", line_of("person")),
             lessons=self.text(values, "lessons", line_of("lessons")), report_kind=report_kind or "",
         )
@@ -347,9 +349,3 @@ def _status_of(values: dict) -> str:
     status = FIELD_BY_KEY["status"].choice_aliases.get(written.strip(), written.strip())
     return status if status in F.STATUSES else "published"
 
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

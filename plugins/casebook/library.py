@@ -111,15 +111,8 @@ def cross_entry_problems(parsed, root: Path, wanted: set[Path] | None) -> list[P
             if slug not in first_path:
                 close = process.extractOne(slug, [s for s in slugs if s != entry.slug])
                 hint = f"是否指 {close[0]}？" if close and close[1] >= 90 else "写被关联条目的文件名（不含 .md）"
-                line = _line_of_related(path)
+                line = entry.related_line
                 problems.append(Problem(entry.path, line, "related", f"相关条目“{slug}”不存在", hint))
             elif slug == entry.slug:
-                problems.append(Problem(entry.path, _line_of_related(path), "related", "条目不能关联自己", "删除这一项"))
+                problems.append(Problem(entry.path, entry.related_line, "related", "条目不能关联自己", "删除这一项"))
     return problems
-
-
-def _line_of_related(path: Path) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-        if line.split(":")[0].strip() in ("related", "相关"):
-            return number
-    return 2

@@ -19,6 +19,7 @@ import yaml
 
 from .entry import parse_entry
 from .fields import ENTRY_TYPES, FIELD_BY_KEY, FIELDS, REPORT_KINDS, TYPE_BY_NAME, EntryType
+from .paths import shown
 from .slugs import ENTRY_SLUG_RE, entry_slug
 from .vocab import Vocabularies, load_vocabularies
 
@@ -300,29 +301,22 @@ def _write(args, etype: EntryType, slug: str, text: str) -> int:
     same_name = [p for p in cases_dir.rglob(f"{slug}.md") if p.resolve() != path.resolve()] \
         if cases_dir.is_dir() else []
     if same_name:
-        print(f"casebook: 条目名“{slug}”已被 {_shown(same_name[0])} 使用：条目名在 cases/ 中必须唯一，"
+        print(f"casebook: 条目名“{slug}”已被 {shown(same_name[0])} 使用：条目名在 cases/ 中必须唯一，"
               f"请改标题或日期，或用 --slug 指定文件名", file=sys.stderr)
         return EXIT_PROBLEMS
     if path.exists() and not args.force:
-        print(f"casebook: {_shown(path)} 已存在，没有覆盖（确需覆盖请加 --force）", file=sys.stderr)
+        print(f"casebook: {shown(path)} 已存在，没有覆盖（确需覆盖请加 --force）", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
-        print(f"casebook: 无法写入 {_shown(path)}（{exc.strerror or exc}）", file=sys.stderr)
+        print(f"casebook: 无法写入 {shown(path)}（{exc.strerror or exc}）", file=sys.stderr)
         return EXIT_PROBLEMS
-    shown = _shown(path)
-    print(f"已创建 {shown}")
-    print(f"下一步：用编辑器打开它写正文，然后运行 casebook check {shown}")
+    where = shown(path)
+    print(f"已创建 {where}")
+    print(f"下一步：用编辑器打开它写正文，然后运行 casebook check {where}")
     return EXIT_OK
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _usage(message: str) -> int:

@@ -13,6 +13,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from .fields import VOCABULARIES, VOCABULARY_LABELS
+from .paths import relative_path
 from .problems import Problem
 from .slugs import slugify
 from .yamlsource import LineLoader, yaml_problem
@@ -94,7 +95,7 @@ def load_vocabularies(cases_dir: Path, root: Path) -> tuple[Vocabularies, list[P
 
 
 def _load_one(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Problem]]:
-    rel = _rel(path, root)
+    rel = relative_path(path, root)
     vocab = Vocabulary(name)
     if not path.exists():
         return vocab, [Problem(rel, 0, name, f"找不到{vocab.label}词表文件", f"请创建 {rel}")]
@@ -154,9 +155,3 @@ def _load_one(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Probl
                        str(item.get("description") or "")))
     return vocab, problems
 
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

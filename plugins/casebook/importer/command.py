@@ -18,6 +18,7 @@ from rich.table import Table
 
 from ..fields import REPORT_KINDS, TYPE_BY_NAME
 from ..newentry import TYPE_CHOICES, validate_values
+from ..paths import shown
 from ..vocab import load_vocabularies
 from .decode import SUPPORTED, UNSUPPORTED_HINTS, unsupported_reason
 from .metadata import Overrides
@@ -78,7 +79,7 @@ def run_import(args) -> int:
     if args.dry_run:
         for result in results:
             if result.target is not None:
-                out.rule(f"将写入 {_shown(result.target)}", characters="─")
+                out.rule(f"将写入 {shown(result.target)}", characters="─")
                 out.print(result.text, markup=False, highlight=False)
     print_summary(results, out, args.dry_run)
     return EXIT_PROBLEMS if any(r.status == FAILED for r in results) else EXIT_OK
@@ -160,7 +161,7 @@ def print_summary(results: list[ImportResult], out: Console, dry_run: bool) -> N
     for result in results:
         meta = result.meta
         table.add_row(result.source.name, STATUS_LABELS[result.status] + ("（覆盖）" if result.overwrote else ""),
-                      _shown(result.target) if result.target else "—",
+                      shown(result.target) if result.target else "—",
                       str(meta.unit.value or "—") if meta else "—", str(meta.date.value) if meta else "—",
                       f"{result.review_count} 项" if meta else "—")
     out.print(table)
@@ -187,9 +188,3 @@ def print_summary(results: list[ImportResult], out: Console, dry_run: bool) -> N
         out.print("下一步：逐个打开新条目，核对标有“待核对”的字段和正文的小标题，删去 status: draft 一行，"
                   "再运行 casebook check。", markup=False)
 
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..entry import parse_entry
+from ..paths import relative_path
 from ..problems import Problem
 from ..vocab import Vocabularies
 from .cleanup import CleanupReport, clean_blocks
@@ -82,7 +83,7 @@ def import_file(path: Path, settings: ImportSettings) -> ImportResult:
         return result
     result.target, result.overwrote = target.path, target.overwrite
     src_uri = f"{folder}/{target.slug}.md"  # as if in its type folder, also with --out
-    result.problems = parse_entry(text, _rel(target.path, settings.root), src_uri, settings.vocabs).problems
+    result.problems = parse_entry(text, relative_path(target.path, settings.root), src_uri, settings.vocabs).problems
     if settings.dry_run:
         return result
     try:
@@ -95,9 +96,3 @@ def import_file(path: Path, settings: ImportSettings) -> ImportResult:
     result.status = WRITTEN
     return result
 
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -12,6 +12,7 @@ import yaml
 
 from ..entry import split_front_matter
 from ..newentry import yaml_value
+from ..paths import shown
 from ..slugs import entry_slug
 from .metadata import Guess, Metadata
 
@@ -89,7 +90,7 @@ class TargetPlanner:
                     return Target(path, slug, overwrite=True)
                 if _source_of(other) == source_name:
                     hint = "加 --force 覆盖" if same_place else "如需重新导入，请先删除该文件"
-                    return Target(None, slug, reason=f"已导入过：{_display(other)}（{hint}）")
+                    return Target(None, slug, reason=f"已导入过：{shown(other)}（{hint}）")
             number += 1
             slug = f"{base}-{number}"
         self.planned.add(slug)
@@ -105,9 +106,3 @@ def _source_of(path: Path) -> str:
         return ""
     return str(data.get("source") or data.get("来源") or "") if isinstance(data, dict) else ""
 
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -1,0 +1,18 @@
+"""Paths as editors see them in messages: relative, with forward slashes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``; as given when it lies outside."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the current folder, for command-line output."""
+    return relative_path(path, Path.cwd())
