@@ -87,8 +87,10 @@ def test_related_to_a_left_out_entry_is_dropped_silently_from_the_page(lib):
     write_entry(lib, "practices/inside.md", GOOD_PRACTICE.replace("tags:", "audience: internal\ntags:"))
     write_entry(lib, "warnings/case.md", GOOD_CASE.replace("lessons:", "related: [inside]\nlessons:"))
     public = load_library(lib, profile="public")
-    assert public.problems == []
-    assert public.entries[0].related == ["inside"]  # known slug; the page shows only what is built
+    assert public.problems == []  # a known slug: no problem
+    # ... but a public build must not even name the hidden entry
+    assert public.entries[0].related == []
+    assert load_library(lib).by_slug()["case"].related == ["inside"]
 
 
 def test_bom_and_crlf_are_accepted(lib):

@@ -58,7 +58,7 @@ CASES = [
     ("unknown key", "practices/a.md", GOOD_PRACTICE.replace("tags:", "titel: x\ntags:"),
      6, "titel", ["未知字段", "title"]),
     ("key and alias both", "practices/a.md", GOOD_PRACTICE.replace("tags:", "标题: 另一个\ntags:"),
-     6, "title", ["写了两次"]),
+     6, "title", ["写了 2 次", "第 2 行 title", "第 6 行 标题"]),
     ("case field on a practice", "practices/a.md", GOOD_PRACTICE.replace("tags:", "person: 某某\ntags:"),
      6, "person", ["只适用于警示案例"]),
     ("bad status", "practices/a.md", GOOD_PRACTICE.replace("tags:", "status: 待定\ntags:"),

@@ -16,12 +16,14 @@ from .fields import FIELD_BY_KEY, FIELD_BY_NAME, FIELDS, TYPE_BY_FOLDER, TYPE_BY
 from .paths import relative_path
 from .problems import Problem
 from .slugs import ENTRY_SLUG_RE, slugify
-from .text import first_sentences
+from .textfile import MAX_ENTRY_BYTES, read_text
 from .vocab import Term, Vocabularies
-from .yamlsource import LineDict, LineLoader, duplicate_keys, yaml_problem
+from .yamlsource import LineDict, load_yaml, yaml_problem
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _LIST_SPLIT = re.compile(r"[、，,；;]\s*")
+MAX_FRONT_MATTER = 64 * 1024  # characters; real front matter is under 2 KB
+FIRST_YEAR = 1949
 
 
 @dataclass
@@ -37,7 +39,7 @@ class Entry:
     body: str
     body_line: int  # line of the first body line in the file
     tags: list[str] = field(default_factory=list)
-    summary: str = ""
+    summary: str = ""  # given, or filled in by the library from the rendered body
     summary_given: bool = False
     source: str = ""
     status: str = "published"
@@ -90,13 +92,10 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
 def read_entry_file(path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies) -> ParsedFile:
     rel = relative_path(path, root)
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ParsedFile(None, [Problem(rel, 0, "文件", "文件不是 UTF-8 编码，无法读取",
-                                         "请用“casebook import”导入，或在编辑器中另存为 UTF-8")])
-    return parse_entry(text.replace("\r\n", "\n"), rel, path.relative_to(cases_dir).as_posix(), vocabs)
+    text, problem = read_text(path, rel, MAX_ENTRY_BYTES)
+    if problem:
+        return ParsedFile(None, [problem])
+    return parse_entry(text, rel, path.relative_to(cases_dir).as_posix(), vocabs)
 
 
 def parse_entry(text: str, rel: str, src_uri: str, vocabs: Vocabularies) -> ParsedFile:
@@ -122,42 +121,58 @@ class _EntryChecker:
             self.problem(1, "文件", "缺少开头的 front matter（以 --- 开始和结束的字段区）",
                          "在文件第一行写 ---，接着写 title、unit、date、themes，再写一行 ---")
             return ParsedFile(None, self.problems)
+        if len(front) > MAX_FRONT_MATTER:
+            self.problem(2, "文件", f"字段区超过 {MAX_FRONT_MATTER // 1024} KB", "字段区只写字段；材料正文写在第二个 --- 之后")
+            return ParsedFile(None, self.problems)
         try:
-            data = yaml.load(front, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+            data = load_yaml(front)
         except yaml.YAMLError as exc:
             self.problems.append(yaml_problem(self.rel, exc, 1))
-            return ParsedFile(None, self.problems)
+            return ParsedFile(None, self.problems, _status_in_text(front))
         if data is None:
             data = LineDict()
-            data.key_lines = {}
+            data.key_lines, data.repeated = {}, {}
         if not isinstance(data, dict):
             self.problem(2, "文件", "front matter 应由“字段: 值”组成", "例如 title: 条目标题")
             return ParsedFile(None, self.problems)
-        for key, line in duplicate_keys(front):
-            self.problem(line + 1, str(key), f"字段 {key} 写了两次，只有最后一次生效", "删除多余的一行", fatal=False)
-        values, lines = self.canonical(data)
+        values, lines, written = self.canonical(data)
         entry = self.build(values, lines, body, body_line)
-        return ParsedFile(None if self.fatal else entry, self.problems, _status_of(values))
+        if entry is not None:
+            # Two values for one field are refused above; should that ever be
+            # relaxed, the most restrictive value still wins.
+            entry.status = _strictest("status", written.get("status", []), entry.status)
+            entry.audience = _strictest("audience", written.get("audience", []), entry.audience)
+        return ParsedFile(None if self.fatal else entry, self.problems,
+                          _strictest("status", written.get("status", []), "published"))
 
     # -- keys -------------------------------------------------------------
-    def canonical(self, data: LineDict) -> tuple[dict, dict]:
+    def canonical(self, data: LineDict) -> tuple[dict, dict, dict]:
+        """(value of each field, its line, every value written for it). A
+        field written twice, as the same key or as key and alias, is refused:
+        YAML would silently keep one of them."""
         values: dict = {}
         lines: dict = {}
-        written_as: dict = {}
+        written: dict = {}  # field -> [(line, value, key as written)]
         for key, value in data.items():
-            line = data.key_lines.get(key, 1) + 1  # +1: the opening --- line
             spec = FIELD_BY_NAME.get(str(key).strip())
+            occurrences = data.repeated.get(key, [(data.key_lines.get(key, 1), value)])
             if spec is None:
+                line = occurrences[0][0] + 1
                 close = process.extractOne(str(key), list(FIELD_BY_NAME))
                 hint = f"是否指 {close[0]}？" if close and close[1] >= 60 else "可用字段见编辑指南"
-                self.problem(line, str(key), f"未知字段“{key}”", hint, fatal=False)
+                # Fatal: a misspelt `audience`/`status` must not publish an entry.
+                self.problem(line, str(key), f"未知字段“{key}”", hint)
                 continue
-            if spec.key in values:
-                self.problem(line, spec.key, f"字段 {spec.key} 写了两次（{written_as[spec.key]} 和 {key}）",
-                             "只保留一个", fatal=False)
-                continue
-            values[spec.key], lines[spec.key], written_as[spec.key] = value, line, key
-        return values, lines
+            for line, val in occurrences:
+                written.setdefault(spec.key, []).append((line + 1, val, key))  # +1: the opening --- line
+            if spec.key not in values:
+                values[spec.key], lines[spec.key] = value, occurrences[0][0] + 1
+        for key, found in written.items():
+            if len(found) > 1:
+                spelt = "、".join(f"第 {line} 行 {name}" for line, _, name in found)
+                self.problem(found[-1][0], key, f"字段 {key} 写了 {len(found)} 次（{spelt}）",
+                             "只保留一行；同一字段的英文名和中文名只能用一个")
+        return values, lines, written
 
     # -- fields -----------------------------------------------------------
     def build(self, values: dict, lines: dict, body: str, body_line: int) -> Entry | None:
@@ -201,7 +216,7 @@ class _EntryChecker:
             slug=slug, type=etype, path=self.rel, src_uri=self.src_uri, title=title, unit=unit, date=date,
             themes=themes, body=body, body_line=body_line,
             tags=self.strings(values, "tags", line_of("tags")),
-            summary=summary or first_sentences(body), summary_given=bool(summary),
+            summary=summary, summary_given=bool(summary),
             source=self.text(values, "source", line_of("source")), status=status, audience=audience,
             related=related, related_line=line_of("related"), violations=violations, outcomes=outcomes,
             person=self.text(values, "person", line_of("person")),
@@ -228,15 +243,18 @@ class _EntryChecker:
         return declared
 
     def text(self, values: dict, key: str, line: int) -> str:
+        spec = FIELD_BY_NAME[key]
         value = values.get(key)
-        if value is None:
-            return ""
         if isinstance(value, (dict, list)):
-            self.problem(line, key, f"{FIELD_BY_NAME[key].label}应为一段文字", "去掉列表或缩进，写在同一行")
+            self.problem(line, key, f"{spec.label}应为一段文字", "去掉列表或缩进，写在同一行")
             return ""
-        text = str(value).strip()
-        if not text and FIELD_BY_NAME[key].required:
-            self.problem(line, key, f"{FIELD_BY_NAME[key].label}不能为空", f"例如 {key}: {FIELD_BY_NAME[key].example}")
+        text = "" if value is None else str(value).strip()
+        if not text and spec.required and key in values:
+            self.problem(line, key, f"{spec.label}不能为空", f"例如 {key}: {spec.example}")
+        if len(text) > spec.max_length:
+            self.problem(line, key, f"{spec.label}有 {len(text)} 个字，超过上限 {spec.max_length}",
+                         "精简后再写；长内容请写入正文")
+            return ""
         return text
 
     def strings(self, values: dict, key: str, line: int) -> list[str]:
@@ -257,7 +275,17 @@ class _EntryChecker:
                 items.append(str(item))
         else:
             items = [str(value)]
-        return [i.strip() for i in items if i.strip()]
+        items = [i.strip() for i in items if i.strip()]
+        spec = FIELD_BY_NAME[key]
+        if len(items) > spec.max_items:
+            self.problem(line, key, f"{spec.label}写了 {len(items)} 项，超过上限 {spec.max_items}", "只保留最主要的几项")
+            return []
+        for item in items:
+            if len(item) > spec.max_length:
+                self.problem(line, key, f"{spec.label}“{item[:20]}…”超过 {spec.max_length} 个字",
+                             "每项写一个简短的词；多项用逗号分开")
+                return []
+        return items
 
     def term(self, values: dict, key: str, line: int) -> Term | None:
         if key not in values:
@@ -312,7 +340,10 @@ class _EntryChecker:
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
-            return value.isoformat()
+            value = value.isoformat()  # range-checked below like any other form
+        if value is None or isinstance(value, (list, dict, bool)):
+            self.problem(line, "date", "日期应写作一个日期", "写作 2023-06-15、2023-06 或 2023")
+            return None
         written = str(value).strip()
         match = _DATE_RE.match(written)
         hint = "写作 2023-06-15、2023-06 或 2023"
@@ -328,8 +359,8 @@ class _EntryChecker:
         except ValueError:
             self.problem(line, "date", f"日期“{written}”不存在", hint)
             return None
-        if not 1949 <= int(year) <= dt.date.today().year + 1:
-            self.problem(line, "date", f"年份 {year} 不在合理范围内", "检查年份是否写错")
+        if not FIRST_YEAR <= int(year) <= dt.date.today().year + 1:
+            self.problem(line, "date", f"年份 {year} 不在合理范围内（{FIRST_YEAR} 年至明年）", "检查年份是否写错")
             return None
         return "-".join([year] + [p.zfill(2) for p in (month, day) if p])
 
@@ -340,12 +371,26 @@ class _EntryChecker:
         return slug.split("/")[-1]
 
 
-def _status_of(values: dict) -> str:
-    """The status even of an entry too broken to build, so a broken draft
-    stays a draft (and out of the build's problems)."""
-    written = values.get("status")
-    if not isinstance(written, str):
-        return "published"
-    status = FIELD_BY_KEY["status"].choice_aliases.get(written.strip(), written.strip())
-    return status if status in F.STATUSES else "published"
+# Where two values meet, the one that shows less wins: a draft stays a
+# draft, an internal entry stays internal.
+_RESTRICTIVENESS = {"status": ("published", "draft"), "audience": ("public", "internal")}
 
+
+def _strictest(key: str, written: list, current: str) -> str:
+    spec = FIELD_BY_KEY[key]
+    order = _RESTRICTIVENESS[key]
+    found = [current]
+    for _, value, _ in written:
+        if isinstance(value, str):
+            value = spec.choice_aliases.get(value.strip(), value.strip())
+            if value in order:
+                found.append(value)
+    return max(found, key=order.index)
+
+
+_STATUS_LINE = re.compile(r"^\s*(?:status|状态)\s*[:：]\s*['\"]?(draft|草稿)", re.M)
+
+
+def _status_in_text(front: str) -> str:
+    """A front matter YAML cannot read still says whether it is a draft."""
+    return "draft" if _STATUS_LINE.search(front) else "published"

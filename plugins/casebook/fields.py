@@ -52,6 +52,10 @@ class Field:
     choices: tuple[str, ...] = ()  # canonical values, for CHOICE
     choice_aliases: dict = field(default_factory=dict)  # alias -> canonical
     example: str = ""
+    # Bounds on untrusted input (a 2 MB title would sit on every listing):
+    # characters of a text or of one list item, and items in a list.
+    max_length: int = 200
+    max_items: int = 30
 
     def applies_to(self, type_key: str) -> bool:
         return type_key in self.types
@@ -69,9 +73,9 @@ FIELDS: tuple[Field, ...] = (
           required=True, example="2023-06-15"),
     Field("themes", "主题", "主题", VOCAB_LIST, "一个或多个主题，须为 cases/themes.yml 中的名称或别名。",
           required=True, vocabulary="themes", example="[家风建设, 廉洁文化]"),
-    Field("tags", "标签", "标签", TEXT_LIST, "自由标签，可写多个。", example="[清廉家庭, 家书]"),
-    Field("summary", "摘要", "摘要", TEXT, "一两句话的摘要；不写时取正文开头。"),
-    Field("source", "来源", "来源", TEXT, "材料来源：文件名称、通知或网址。"),
+    Field("tags", "标签", "标签", TEXT_LIST, "自由标签，可写多个。", example="[清廉家庭, 家书]", max_length=50),
+    Field("summary", "摘要", "摘要", TEXT, "一两句话的摘要；不写时取正文开头。", max_length=500),
+    Field("source", "来源", "来源", TEXT, "材料来源：文件名称、通知或网址。", max_length=500),
     Field("status", "状态", "状态", CHOICE, "published（发布，默认）或 draft（草稿，不生成页面）。",
           choices=tuple(STATUSES), choice_aliases={v: k for k, v in STATUSES.items()} | {"发布": "published"},
           example="published"),
@@ -87,7 +91,7 @@ FIELDS: tuple[Field, ...] = (
           "处理结果，须为 cases/outcomes.yml 中的名称或别名。", required=True, types=("case",),
           vocabulary="outcomes", example="[警告]"),
     Field("person", "当事人", "当事人", TEXT, "脱敏后的身份，如“某局原副局长张某”。", types=("case",)),
-    Field("lessons", "警示启示", "警示启示", TEXT, "一两句话的警示启示。", types=("case",)),
+    Field("lessons", "警示启示", "警示启示", TEXT, "一两句话的警示启示。", types=("case",), max_length=1000),
     Field("report_kind", "报告类型", "报告类型", CHOICE, "工作汇报、调研报告、汇报发言、述职报告或其他。",
           types=("report",), choices=REPORT_KINDS, example="工作汇报"),
 )

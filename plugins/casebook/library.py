@@ -5,52 +5,71 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from rapidfuzz import process
 
 from .entry import Entry, read_entry_file
+from .paths import relative_path
 from .problems import Problem
-from .vocab import Vocabularies, load_vocabularies
+from .scan import scan_cases
+from .text import summary_from_markdown
+from .vocab import Vocabularies, Vocabulary, load_vocabularies
 
 PROFILES = ("internal", "public")
+PROFILE_LABELS = {"internal": "内部版", "public": "公开版"}
 
 
 @dataclass
 class Library:
     root: Path
     cases_dir: Path
+    # What the site may name. In the public profile only the terms that
+    # published public entries use: a term used only by hidden entries would
+    # reveal that they exist.
     vocabs: Vocabularies
     entries: list[Entry]  # what the site shows: published, in the profile, newest first
     problems: list[Problem] = field(default_factory=list)
     drafts: int = 0
     left_out: int = 0  # internal entries left out of a public build
     profile: str = "internal"
+    all_vocabs: Vocabularies | None = None  # as declared, for checking
 
     def by_slug(self) -> dict[str, Entry]:
         return {e.slug: e for e in self.entries}
 
+    @property
+    def blocking(self) -> list[Problem]:
+        """Problems no build may go on with (an unreadable vocabulary)."""
+        return [p for p in self.problems if p.blocking]
+
 
 def entry_files(cases_dir: Path) -> list[Path]:
-    return sorted(p for p in cases_dir.rglob("*.md") if p.is_file())
+    return scan_cases(cases_dir, cases_dir)[0]
 
 
 def load_library(root: Path, cases_dir: Path | None = None, profile: str = "internal",
-                 include_drafts: bool = True) -> Library:
+                 include_drafts: bool = True, render: Callable[[str], str] | None = None) -> Library:
     """Read and check everything. A build passes ``include_drafts=False``: a
-    draft is work in progress and its problems must not break the site."""
+    draft is work in progress and its problems must not break the site.
+    ``render`` turns Markdown into HTML the way the site does; automatic
+    summaries are cut from its (sanitised) text."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}")  # callers validate first; never guess
     root = root.resolve()
     cases_dir = (cases_dir or root / "cases").resolve()
     vocabs, problems = load_vocabularies(cases_dir, root)
+    paths, file_problems = scan_cases(cases_dir, root)
+    problems.extend(file_problems)
 
     parsed: list[tuple[Path, Entry | None, str]] = []
-    for path in entry_files(cases_dir):
+    for path in paths:
         result = read_entry_file(path, root, cases_dir, vocabs)
         if include_drafts or result.status != "draft":
             problems.extend(result.problems)
         parsed.append((path, result.entry, result.status))
 
     problems.extend(cross_entry_problems(parsed, root, None))
-    all_slugs = {p.stem for p, _, _ in parsed}
     drafts = sum(1 for _, _, status in parsed if status == "draft")
     seen: set[str] = set()
     entries: list[Entry] = []
@@ -62,11 +81,29 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
         if profile == "public" and entry.audience == "internal":
             left_out += 1
             continue
-        entry.related = [s for s in entry.related if s in all_slugs]
         entries.append(entry)
+    shown = {e.slug for e in entries}
+    for entry in entries:
+        entry.related = [s for s in entry.related if s in shown]
+        if not entry.summary_given:
+            entry.summary = summary_from_markdown(entry.body, render)
     entries.sort(key=lambda e: e.sort_key)
     problems.sort(key=lambda p: (p.path, p.line, p.field))
-    return Library(root, cases_dir, vocabs, entries, problems, drafts, left_out, profile)
+    visible = vocabs if profile == "internal" else used_terms_only(vocabs, entries)
+    return Library(root, cases_dir, visible, entries, problems, drafts, left_out, profile, vocabs)
+
+
+def used_terms_only(vocabs: Vocabularies, entries: list[Entry]) -> Vocabularies:
+    """The vocabularies with only the terms these entries carry."""
+    used = {id(t) for e in entries for t in (e.unit, *e.themes, *e.violations, *e.outcomes)}
+    pruned = {}
+    for name, vocab in vocabs.by_name.items():
+        kept = Vocabulary(name)
+        for term in vocab.terms:
+            if id(term) in used:
+                kept.add(term)
+        pruned[name] = kept
+    return Vocabularies(pruned)
 
 
 def check_entries(root: Path, only: list[Path], cases_dir: Path | None = None) -> list[Problem]:
@@ -77,8 +114,11 @@ def check_entries(root: Path, only: list[Path], cases_dir: Path | None = None) -
     cases_dir = (cases_dir or root / "cases").resolve()
     vocabs, problems = load_vocabularies(cases_dir, root)
     wanted = {p.resolve() for p in only}
+    paths, file_problems = scan_cases(cases_dir, root)
+    wanted_rel = {relative_path(p, root) for p in only}
+    problems.extend(p for p in file_problems if p.path in wanted_rel)
     parsed: list[tuple[Path, Entry | None, str]] = []
-    for path in entry_files(cases_dir):
+    for path in paths:
         if path.resolve() in wanted:
             result = read_entry_file(path, root, cases_dir, vocabs)
             problems.extend(result.problems)
@@ -98,8 +138,8 @@ def cross_entry_problems(parsed, root: Path, wanted: set[Path] | None) -> list[P
         slug = path.stem
         if slug in first_path:
             if wanted is None or path.resolve() in wanted or first_path[slug].resolve() in wanted:
-                other = first_path[slug].relative_to(root).as_posix()
-                problems.append(Problem(path.relative_to(root).as_posix(), 1, "文件名",
+                other = relative_path(first_path[slug], root)
+                problems.append(Problem(relative_path(path, root), 1, "文件名",
                                         f"条目名“{slug}”重复，与 {other} 相同", "改一个文件名，条目名在 cases/ 中必须唯一"))
         else:
             first_path[slug] = path

@@ -7,8 +7,10 @@ from pathlib import Path
 
 def relative_path(path: Path, root: Path) -> str:
     """``path`` relative to ``root``; as given when it lies outside."""
+    # The folder is resolved, not the file: a symbolic link is named as
+    # itself, not as whatever (possibly missing) file it points at.
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.absolute().parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -12,13 +12,17 @@ import logging
 import os
 from pathlib import Path
 
+import markdown as markdown_lib
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .fields import ENTRY_TYPES, FIELDS
-from .library import PROFILES, Library, load_library
+from .htmlsafe import sanitise_html
+from .library import PROFILE_LABELS, PROFILES, Library, load_library
 from .offline import scrub_theme_assets
 from .reference import expand_markers
 from .schema import SCHEMA_URI, schema_json
@@ -31,10 +35,34 @@ CSS_URI = "assets/casebook/casebook.css"
 SEARCH_ASSETS = {"assets/casebook/search.css": "search.css", "assets/casebook/search.js": "search.js"}
 
 
+# Templates that autoescape every value: all of Casebook's, and the theme
+# partial it overrides. A value becomes markup only as a ``Markup`` made here
+# (page bodies, after sanitising) — never through ``|safe`` in a template.
+AUTOESCAPED = ("casebook/", "partials/casebook-", "partials/header.html", "404.html")
+
+
+def autoescaped(template_name: str | None) -> bool:
+    return bool(template_name) and template_name.startswith(AUTOESCAPED)
+
+
 class CasebookConfig(base.Config):
     cases_dir = c.Type(str, default="cases")
-    profile = c.Choice(PROFILES, default="internal")
+    profile = c.Type(str, default="internal")  # checked in on_config, with a Chinese message
     per_page = c.Type(int, default=PER_PAGE)
+
+
+def chosen_profile(configured: str, environment: str | None) -> str:
+    """The profile to build; an unknown name stops the build (a typo must
+    never build the internal site where the public one was meant)."""
+    choices = "、".join(f"{p}（{PROFILE_LABELS[p]}）" for p in PROFILES)
+    if environment:  # the environment wins so `CASEBOOK_PROFILE=public make build` works unchanged
+        if environment not in PROFILES:
+            raise PluginError(f"环境变量 CASEBOOK_PROFILE=“{environment}”无效，只能是 {choices}（区分大小写）；"
+                              f"未生成任何文件")
+        return environment
+    if configured not in PROFILES:
+        raise PluginError(f"mkdocs.yml 中 casebook 插件的 profile: “{configured}”无效，只能是 {choices}；未生成任何文件")
+    return configured
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -44,14 +72,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.library: Library | None = None
         self.plan: SitePlan | None = None
         self.entry_uris: dict[str, str] = {}  # src_uri -> slug
-
-    @property
-    def profile(self) -> str:
-        # The environment wins so `CASEBOOK_PROFILE=public make build` works unchanged.
-        profile = os.environ.get("CASEBOOK_PROFILE") or self.config.profile
-        return profile if profile in PROFILES else self.config.profile
+        self.profile = "internal"
 
     def on_config(self, config):
+        self.profile = chosen_profile(self.config.profile, os.environ.get("CASEBOOK_PROFILE"))
+        md = markdown_lib.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        self.render = lambda text: md.reset().convert(text)  # the site's Markdown, for summaries
         root = Path(config.config_file_path).parent
         self.cases_dir = (root / self.config.cases_dir).resolve()
         self.root = root.resolve()
@@ -69,18 +95,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if uri not in extra:
                 extra.append(uri)
 
-    def on_files(self, files: Files, config) -> Files:
-        written = os.environ.get("CASEBOOK_PROFILE")
-        if written and written not in PROFILES:
-            log.warning(f"环境变量 CASEBOOK_PROFILE=“{written}”无效，只能是 internal 或 public；"
-                        f"本次按 {self.config.profile} 生成")
-        self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=False)
-        for problem in self.library.problems:
+    def on_pre_build(self, config):
+        # Before MkDocs cleans or writes site_dir: a build that must fail
+        # fails here, leaving nothing (and no hidden entry) behind.
+        self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=False,
+                                    render=self.render)
+        problems = self.library.problems
+        for problem in problems:
             log.warning(problem.format())
-        if self.library.problems:
-            log.warning(f"共发现 {len(self.library.problems)} 处内容问题；有问题的条目暂不生成页面。"
-                        f"运行 casebook check 可再次检查。")
+        if self.library.blocking:
+            raise PluginError(f"词表无法读取（{'、'.join(sorted({p.path for p in self.library.blocking}))}），"
+                              f"所有页面都依赖词表，本次不生成站点；请按上面的提示修改后重试")
+        if problems and (self.profile == "public" or config.strict):
+            why = "生成公开版时" if self.profile == "public" else "严格模式下"
+            raise PluginError(f"共发现 {len(problems)} 处内容问题；{why}有任何问题都不生成站点，未写入任何文件。"
+                              f"运行 casebook check 可再次检查。")
+        if problems:
+            log.warning(f"共发现 {len(problems)} 处内容问题；有问题的条目暂不生成页面。运行 casebook check 可再次检查。")
         self.plan = plan_site(self.library, per_page=self.config.per_page)
+
+    def on_files(self, files: Files, config) -> Files:
 
         for entry in self.library.entries:
             files.append(File(entry.src_uri, str(self.cases_dir), config.site_dir, config.use_directory_urls))
@@ -97,10 +131,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
         if uri in self.entry_uris:
-            data = self.plan.entries[self.entry_uris[uri]]
-            page.meta["title"] = data["entry"].title
-            page.meta["template"] = "casebook/entry.html"
-            return markdown
+            entry = self.plan.entries[self.entry_uris[uri]]["entry"]
+            # The page gets only what the core checked: MkDocs' own reading of
+            # the front matter (any key, e.g. `template:`) is discarded.
+            page.meta.clear()
+            page.meta.update(title=entry.title, template="casebook/entry.html")
+            return entry.body
         planned = self.plan.page_data(uri)
         if planned is not None:
             page.meta["title"] = planned.title
@@ -110,6 +146,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         elif page.is_homepage:
             page.meta.setdefault("template", "casebook/home.html")
         return expand_markers(markdown, self.library.vocabs)
+
+    def on_page_content(self, html, page, config, files):
+        # Every body, the editors' and the guide's (whose tables carry
+        # vocabulary values), is sanitised; only then is it markup.
+        return Markup(sanitise_html(html))  # noqa: S704
+
+    def on_env(self, env, config, files):
+        env.autoescape = autoescaped
+        return env
 
     def on_page_context(self, context, page, config, nav):
         uri = page.file.src_uri

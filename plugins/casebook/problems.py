@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
 
 
 @dataclass(frozen=True, order=True)
@@ -12,6 +12,9 @@ class Problem:
     field: str  # canonical field name, or a pseudo-field such as "yaml" or "文件"
     message: str  # Chinese explanation
     suggestion: str = ""  # Chinese hint, shown in （） after the message
+    # A file every page depends on (a vocabulary) cannot be read: no build,
+    # strict or not, may go on without it.
+    blocking: bool = dc_field(default=False, compare=False)
 
     def format(self) -> str:
         """``path:line: field: 中文说明（建议）`` as promised in DESIGN.md."""

@@ -6,12 +6,21 @@ Docs pages ask for them with a marker such as ``<!-- casebook:fields -->``.
 
 from __future__ import annotations
 
+import html
 import re
 
 from . import fields as F
 from .vocab import Vocabularies
 
 MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)\s*-->")
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def cell(value: str) -> str:
+    """A value from an editor's file as literal text in a Markdown table cell."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(" ".join(str(value).split()), quote=False))
 
 
 def fields_table() -> str:
@@ -36,8 +45,8 @@ def vocabulary_table(vocabs: Vocabularies, name: str) -> str:
     head = "| 名称 | 别名 | 网址名 |" + (" 分组 |" if grouped else "")
     rows = [head, "| --- | --- | --- |" + (" --- |" if grouped else "")]
     for term in vocab.terms:
-        row = f"| {term.name} | {'、'.join(term.aliases) or '—'} | `{term.slug}` |"
-        rows.append(row + (f" {term.group} |" if grouped else ""))
+        row = f"| {cell(term.name)} | {'、'.join(map(cell, term.aliases)) or '—'} | `{term.slug}` |"
+        rows.append(row + (f" {cell(term.group)} |" if grouped else ""))
     return "\n".join(rows)
 
 

@@ -166,7 +166,5 @@ def _stats(library: Library, tax: Taxonomy) -> dict:
         "themes": sorted((t for t in tax.themes if t.count), key=lambda t: (-t.count, t.slug)),
         "violations": sorted((t for t in tax.violations if t.count), key=lambda t: (-t.count, t.slug)),
         "outcomes": sorted((t for t in tax.outcomes if t.count), key=lambda t: (-t.count, t.slug)),
-        "drafts": library.drafts,
-        "left_out": library.left_out,
         "type_labels": {k: t.label for k, t in TYPE_BY_KEY.items()},
     }

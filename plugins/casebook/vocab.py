@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dataclasses
+
 import yaml
 from rapidfuzz import fuzz, process
 
@@ -16,7 +18,8 @@ from .fields import VOCABULARIES, VOCABULARY_LABELS
 from .paths import relative_path
 from .problems import Problem
 from .slugs import slugify
-from .yamlsource import LineLoader, yaml_problem
+from .textfile import MAX_VOCABULARY_BYTES, read_text
+from .yamlsource import load_yaml, yaml_problem
 
 _GROUPED = {"units", "outcomes"}  # vocabularies whose items must name a group
 
@@ -95,19 +98,33 @@ def load_vocabularies(cases_dir: Path, root: Path) -> tuple[Vocabularies, list[P
 
 
 def _load_one(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Problem]]:
+    vocab, problems = _read_terms(path, name, root)
+    if not vocab.terms and not any(p.blocking for p in problems):
+        problems.append(Problem(relative_path(path, root), 1, name, f"{vocab.label}词表中没有可用的条目",
+                                "每项写作“- name: 名称”", blocking=True))
+    return vocab, problems
+
+
+def _read_terms(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Problem]]:
     rel = relative_path(path, root)
     vocab = Vocabulary(name)
-    if not path.exists():
-        return vocab, [Problem(rel, 0, name, f"找不到{vocab.label}词表文件", f"请创建 {rel}")]
-    text = path.read_text(encoding="utf-8-sig")
+
+    def unreadable(problem: Problem) -> tuple[Vocabulary, list[Problem]]:
+        return vocab, [dataclasses.replace(problem, blocking=True)]
+
+    if not path.is_file():
+        return unreadable(Problem(rel, 0, name, f"找不到{vocab.label}词表文件", f"请创建 {rel}"))
+    text, problem = read_text(path, rel, MAX_VOCABULARY_BYTES)
+    if problem:
+        return unreadable(problem)
     try:
-        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
-        return vocab, [yaml_problem(rel, exc, 0)]
+        return unreadable(yaml_problem(rel, exc, 0))
     if data is None:
-        return vocab, [Problem(rel, 1, name, f"{vocab.label}词表为空", "每项写作“- name: 名称”")]
+        return unreadable(Problem(rel, 1, name, f"{vocab.label}词表为空", "每项写作“- name: 名称”"))
     if not isinstance(data, list):
-        return vocab, [Problem(rel, 1, name, f"{vocab.label}词表应为列表", "每项以“- name: 名称”开头")]
+        return unreadable(Problem(rel, 1, name, f"{vocab.label}词表应为列表", "每项以“- name: 名称”开头"))
     problems: list[Problem] = []
     seen_keys: dict[str, int] = {}
     seen_slugs: dict[str, int] = {}
@@ -119,6 +136,9 @@ def _load_one(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Probl
             problems.append(Problem(rel, line, "name", "词表项缺少名称，或名称不是一段文字", "写作“- name: 名称”"))
             continue
         term_name = str(item["name"]).strip()
+        for key, written in getattr(item, "repeated", {}).items():
+            problems.append(Problem(rel, written[-1][0], str(key), f"“{term_name}”的 {key} 写了 {len(written)} 次",
+                                    "只保留一行"))
         for key in ("slug", "group", "description"):
             if key in item and not _is_scalar(item[key]):
                 problems.append(Problem(rel, line, key, f"“{term_name}”的 {key} 应为一段文字", f"写作 {key}: 值"))

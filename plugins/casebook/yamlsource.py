@@ -1,7 +1,11 @@
-"""YAML loading that remembers line numbers, so problems can name them.
+"""YAML loading for untrusted editor input: line numbers kept, limits enforced.
 
-Mappings become ``LineDict`` (``.line`` and ``.key_lines``), lists become
-``LineList`` (``.line`` and ``.item_lines``). Everything else is SafeLoader.
+Mappings become ``LineDict`` (``.line``, ``.key_lines`` and ``.repeated``),
+lists become ``LineList`` (``.line`` and ``.item_lines``); everything else is
+SafeLoader. Front matter and vocabularies never need YAML's programming
+features, so anchors, aliases, merge keys and explicit tags are refused while
+composing (an alias bomb is refused at its first ``*``, before any expansion),
+and nesting is bounded (deep ``[[[…]]]`` would overflow the recursion).
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ import yaml
 
 from .problems import Problem
 
+MAX_DEPTH = 20  # front matter needs 2 levels, vocabularies 3
+
 
 class LineDict(dict):
     line: int = 1
     key_lines: dict
+    repeated: dict  # key -> [(line, value), ...] for keys written more than once
 
 
 class LineList(list):
@@ -21,20 +28,69 @@ class LineList(list):
     item_lines: list
 
 
+class YamlRefused(yaml.YAMLError):
+    """Input valid YAML may be, but not what front matter may contain."""
+
+    def __init__(self, mark, message: str, hint: str):
+        super().__init__(message)
+        self.problem_mark, self.message, self.hint = mark, message, hint
+
+
 class LineLoader(yaml.SafeLoader):
     """SafeLoader that keeps the 1-based line of every key and list item."""
 
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    # -- limits, checked on events before anything is built ---------------
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlRefused(event.start_mark, "不能使用 YAML 引用（以 * 开头的别名）",
+                              "直接写出值；如果值本身以 * 开头，请给整个值加引号")
+        if getattr(event, "anchor", None):
+            raise YamlRefused(event.start_mark, "不能使用 YAML 锚点（以 & 开头）",
+                              "删除 & 及其后的名称；如果值本身以 & 开头，请给整个值加引号")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise YamlRefused(event.start_mark, f"不能使用 YAML 标签“{tag}”",
+                              "如果值以 ! 开头，请给整个值加引号")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YamlRefused(event.start_mark, f"嵌套层级超过 {MAX_DEPTH} 层",
+                                  "字段值只能是一段文字或一个列表，检查方括号是否多写")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    # -- line numbers ------------------------------------------------------
     def construct_mapping(self, node, deep=False):
-        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping = LineDict()
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {}
-        for key_node, _ in node.value:
+        mapping.key_lines, mapping.repeated = {}, {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlRefused(key_node.start_mark, "不能使用 YAML 合并键“<<”", "把字段逐个写出")
             key = self.construct_object(key_node, deep=True)
-            mapping.key_lines.setdefault(key, key_node.start_mark.line + 1)
+            try:
+                hash(key)
+            except TypeError:
+                raise YamlRefused(key_node.start_mark, "字段名不能是列表或字段区", "字段名写作“名称: 值”") from None
+            value = self.construct_object(value_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in mapping:
+                # YAML would silently keep the last; every value is kept so
+                # the checks can refuse the repetition and take the strictest.
+                mapping.repeated.setdefault(key, [(mapping.key_lines[key], mapping[key])]).append((line, value))
+            else:
+                mapping.key_lines[key] = line
+            mapping[key] = value
         return mapping
 
     def construct_sequence(self, node, deep=False):
-        seq = LineList(super().construct_sequence(node, deep=True))
+        seq = LineList(self.construct_object(child, deep=True) for child in node.value)
         seq.line = node.start_mark.line + 1
         seq.item_lines = [item.start_mark.line + 1 for item in node.value]
         return seq
@@ -54,27 +110,13 @@ LineLoader.add_constructor("tag:yaml.org,2002:map", LineLoader.construct_mapping
 LineLoader.add_constructor("tag:yaml.org,2002:seq", LineLoader.construct_sequence)
 
 
-def duplicate_keys(text: str) -> list[tuple[str, int]]:
-    """Keys written twice in one mapping (YAML silently keeps the last)."""
-    found: list[tuple[str, int]] = []
+def load_yaml(text: str):
+    """Parse untrusted YAML; raises ``yaml.YAMLError`` (``YamlRefused`` for
+    what is refused) and nothing else."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return found
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen = set()
-            for key_node, value_node in node.value:
-                key = key_node.value
-                if key in seen:
-                    found.append((key, key_node.start_mark.line + 1))
-                seen.add(key)
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return found
+        return yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+    except RecursionError:  # belt and braces: MAX_DEPTH stops long before this
+        raise YamlRefused(None, "嵌套层级过深", "字段值只能是一段文字或一个列表") from None
 
 
 _YAML_HINTS = (
@@ -92,7 +134,11 @@ _YAML_HINTS = (
 
 
 def yaml_problem(path: str, exc: yaml.YAMLError, line_offset: int) -> Problem:
-    """A YAML syntax error as a Chinese problem at the right line."""
+    """A YAML syntax error (or a refused construct) as a Chinese problem at the right line."""
+    if isinstance(exc, YamlRefused):
+        mark = exc.problem_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        return Problem(path, line, "yaml", exc.message, exc.hint)
     text = str(exc)
     # An unclosed bracket or quote is noticed lines later; its opening line
     # (the context) is where the editor has to look.
