@@ -22,6 +22,7 @@ from .textfile import MAX_VOCABULARY_BYTES, read_text
 from .yamlsource import load_yaml, yaml_problem
 
 _GROUPED = {"units", "outcomes"}  # vocabularies whose items must name a group
+MAX_TERM_LENGTH = 200  # characters of a name, alias or group; as for an entry's values
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,14 @@ def _read_terms(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Pro
             problems.append(Problem(rel, line, "name", "词表项缺少名称，或名称不是一段文字", "写作“- name: 名称”"))
             continue
         term_name = str(item["name"]).strip()
+        texts = [("name", term_name), *(("aliases", str(a)) for a in (item.get("aliases") or []) if _is_scalar(a)),
+                 ("group", str(item.get("group") or ""))]
+        too_long = [(key, text) for key, text in texts if len(text.strip()) > MAX_TERM_LENGTH]
+        if too_long:
+            key, text = too_long[0]
+            problems.append(Problem(rel, line, key, f"“{text[:20]}…”有 {len(text)} 个字，超过上限 {MAX_TERM_LENGTH}",
+                                    "名称、别名和分组写简短的词"))
+            continue
         for key, written in getattr(item, "repeated", {}).items():
             problems.append(Problem(rel, written[-1][0], str(key), f"“{term_name}”的 {key} 写了 {len(written)} 次",
                                     "只保留一行"))

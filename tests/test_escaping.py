@@ -1,0 +1,56 @@
+"""Escape by construction: every Casebook template autoescapes, no template
+turns a value into markup, and the theme's raw title spots are covered."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jinja2 import DictLoader, Environment
+
+from casebook.plugin import AUTOESCAPED, autoescaped
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "plugins" / "casebook" / "templates"
+
+
+def test_every_casebook_template_autoescapes():
+    names = [p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")]
+    assert names
+    for name in names:
+        assert autoescaped(name), name
+    assert not autoescaped("main.html") and not autoescaped(None)
+
+
+def test_no_template_marks_a_value_safe():
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*safe\b|autoescape\s+false|Markup\(", text), path
+
+
+def test_the_entry_card_escapes_a_payload():
+    macros = (TEMPLATES / "casebook" / "macros.html").read_text(encoding="utf-8")
+    env = Environment(loader=DictLoader({"casebook/macros.html": macros,
+                                         "casebook/t.html": "{% import 'casebook/macros.html' as cb %}"
+                                                            "{{ cb.entry_card(e) }}"}),
+                      autoescape=autoescaped)
+    env.filters["url"] = lambda value: value
+
+    class Term:
+        name = "<img src=x onerror=alert(1)>"
+
+    class Type:
+        key, label = "practice", "经验做法"
+
+    class E:
+        type, unit, themes, date, url = Type, Term, [Term], "2023", "x/"
+        title = summary = "<script>alert(1)</script>"
+
+    html = env.get_template("casebook/t.html").render(e=E)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_theme_title_block_is_overridden_by_an_autoescaped_template():
+    layout = (TEMPLATES / "casebook" / "layout.html").read_text(encoding="utf-8")
+    assert "{% block htmltitle %}" in layout
+    assert "partials/header.html" in AUTOESCAPED and (TEMPLATES / "partials" / "header.html").exists()
