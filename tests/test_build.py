@@ -186,7 +186,7 @@ def test_strict_build_lists_every_problem_without_traceback(tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in output
     assert "cases/practices/broken-unit.md:" in output and "未知单位“不存在的单位”" in output
-    assert re.search(r"cases/practices/broken-yaml\.md:\d+: yaml: YAML 格式错误", output)
+    assert re.search(r"cases/practices/broken-yaml\.md:2: yaml: title 的值：括号没有成对", output)
     assert re.search(r"cases/practices/broken-date\.md:\d+: date: 日期“2023年5月”格式不对（可改为 2023-05）", output)
 
 

@@ -32,7 +32,7 @@ EXPECTED = {
     "unknown-related": ("practices/2023-07-xiang-guan-cuo-wu.md", 6, "related",
                         ["相关条目“2023-06-shi-fu-lian-jia-feng-jian-she-x”不存在",
                          "是否指 2023-06-shi-fu-lian-jia-feng-jian-she"]),
-    "invalid-yaml": ("practices/2023-06-yaml-cuo-wu.md", 5, "yaml", ["YAML 格式错误"]),
+    "invalid-yaml": ("practices/2023-06-yaml-cuo-wu.md", 5, "yaml", ["themes 的值：括号没有成对"]),
 }
 
 

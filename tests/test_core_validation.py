@@ -66,7 +66,7 @@ CASES = [
     ("bad report kind", "reports/a.md", GOOD_PRACTICE.replace("tags:", "report_kind: 总结\ntags:"),
      6, "report_kind", ["不是可选值", "工作汇报"]),
     ("invalid yaml", "practices/a.md", GOOD_PRACTICE.replace("themes: [家风建设, 警示教育]", "themes: [家风建设, 警示教育"),
-     None, "yaml", ["YAML 格式错误"]),
+     5, "yaml", ["themes 的值", "括号没有成对", "方括号"]),
     ("colon in a value", "practices/a.md", GOOD_PRACTICE.replace("title: 市妇联以家风建设带动清廉机关建设", "title: 标题: 副标题"),
      2, "yaml", ["YAML 格式错误", "引号"]),
     ("no front matter", "practices/a.md", "只有正文。\n", 1, "文件", ["缺少开头的 front matter"]),

@@ -51,7 +51,7 @@ def test_from_flags_without_asking(project, capsys):
     assert entry == project / "cases" / "practices" / f"{slug}.md"
     text = entry.read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: 市妇联以家风建设带动清廉机关建设\nunit: 市妇联\ndate: 2023-06-15\n"
-                           "themes: [家风建设, 廉洁文化]\ntags: [清廉家庭, 家书, 最美家庭]\n---\n")
+                           "themes: [家风建设, 廉洁文化]\ntags: [清廉家庭, 家书, 最美家庭]\nstatus: draft\n---\n")
     assert "## 主要做法" in text
     assert f"已创建 cases/practices/{slug}.md" in capsys.readouterr().out
     assert main(["--root", str(project), "check"]) == 0
@@ -255,6 +255,17 @@ def test_new_then_check_then_mkdocs_build_strict(tmp_path):
     made = command(str(VENV_BIN / "casebook"), "new", *PRACTICE)
     assert made.returncode == 0, made.stderr
     slug = entry_slug("市妇联以家风建设带动清廉机关建设", "2023-06-15")
+    path = root / "cases" / "practices" / f"{slug}.md"
+    checked = command(str(VENV_BIN / "casebook"), "check", f"cases/practices/{slug}.md")
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # a draft, with the template's hints
+    # publishing the template as it is: refused, on the line of the first hint
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: draft\n", ""), encoding="utf-8")
+    checked = command(str(VENV_BIN / "casebook"), "check", f"cases/practices/{slug}.md")
+    assert checked.returncode == 1 and "模板的提示" in checked.stdout, checked.stdout
+    # written and published, as the editor is told to
+    path.write_text(text.replace("status: draft\n", "").split("---\n\n", 1)[0] + "---\n\n家风讲座 12 场。\n",
+                    encoding="utf-8")
     checked = command(str(VENV_BIN / "casebook"), "check", f"cases/practices/{slug}.md")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     built = command(str(VENV_BIN / "mkdocs"), "build", "--strict", "--site-dir", str(tmp_path / "site"))

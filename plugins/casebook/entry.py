@@ -14,7 +14,9 @@ from rapidfuzz import process
 from . import fields as F
 from .fields import FIELD_BY_KEY, FIELD_BY_NAME, FIELDS, TYPE_BY_FOLDER, TYPE_BY_NAME, EntryType
 from .paths import relative_path
+from .prepass import prepass
 from .problems import Problem
+from .review import review_problems
 from .slugs import ENTRY_SLUG_RE, slugify
 from .textfile import MAX_ENTRY_BYTES, read_text
 from .vocab import Term, Vocabularies
@@ -110,6 +112,7 @@ class _EntryChecker:
         self.rel, self.src_uri, self.vocabs = rel, src_uri, vocabs
         self.problems: list[Problem] = []
         self.fatal = False
+        self.raw: dict = {}  # field -> scalar text as written
 
     def problem(self, line: int, fld: str, message: str, suggestion: str = "", fatal: bool = True):
         self.problems.append(Problem(self.rel, line, fld, message, suggestion))
@@ -124,6 +127,11 @@ class _EntryChecker:
         if len(front) > MAX_FRONT_MATTER:
             self.problem(2, "文件", f"字段区超过 {MAX_FRONT_MATTER // 1024} KB", "字段区只写字段；材料正文写在第二个 --- 之后")
             return ParsedFile(None, self.problems)
+        for found, fatal in prepass(front, self.rel):
+            self.problems.append(found)
+            self.fatal = self.fatal or fatal
+        if self.fatal:  # YAML would misread (and misplace) these: all of them, now, on their lines
+            return ParsedFile(None, self.problems, _status_in_text(front))
         try:
             data = load_yaml(front)
         except yaml.YAMLError as exc:
@@ -131,12 +139,15 @@ class _EntryChecker:
             return ParsedFile(None, self.problems, _status_in_text(front))
         if data is None:
             data = LineDict()
-            data.key_lines, data.repeated = {}, {}
+            data.key_lines, data.repeated, data.raw = {}, {}, {}
         if not isinstance(data, dict):
             self.problem(2, "文件", "front matter 应由“字段: 值”组成", "例如 title: 条目标题")
             return ParsedFile(None, self.problems)
         values, lines, written = self.canonical(data)
         entry = self.build(values, lines, body, body_line)
+        if entry is not None and _strictest("status", written.get("status", []), entry.status) == "published":
+            for found in review_problems(self.rel, entry.slug, entry.date, front, body, body_line):
+                self.problem(found.line, found.field, found.message, found.suggestion)
         if entry is not None:
             # Two values for one field are refused above; should that ever be
             # relaxed, the most restrictive value still wins.
@@ -167,6 +178,7 @@ class _EntryChecker:
                 written.setdefault(spec.key, []).append((line + 1, val, key))  # +1: the opening --- line
             if spec.key not in values:
                 values[spec.key], lines[spec.key] = value, occurrences[0][0] + 1
+                self.raw[spec.key] = data.raw.get(key)
         for key, found in written.items():
             if len(found) > 1:
                 spelt = "、".join(f"第 {line} 行 {name}" for line, _, name in found)
@@ -272,7 +284,7 @@ class _EntryChecker:
                 if isinstance(item, (dict, list)):
                     self.problem(line, key, f"{FIELD_BY_NAME[key].label}的每一项应为一段文字", f"写作 {key}: [甲, 乙]")
                     continue
-                items.append(str(item))
+                items.extend(str(item).split("，"))  # [甲，乙]: reported by the pre-pass, understood here
         else:
             items = [str(value)]
         items = [i.strip() for i in items if i.strip()]
@@ -344,6 +356,8 @@ class _EntryChecker:
         if value is None or isinstance(value, (list, dict, bool)):
             self.problem(line, "date", "日期应写作一个日期", "写作 2023-06-15、2023-06 或 2023")
             return None
+        if isinstance(value, (int, float)) and self.raw.get("date"):
+            value = self.raw["date"]  # YAML reads 2023.10 as 2023.1: keep what was written
         written = str(value).strip()
         match = _DATE_RE.match(written)
         hint = "写作 2023-06-15、2023-06 或 2023"

@@ -20,6 +20,7 @@ import yaml
 from .entry import parse_entry
 from .fields import ENTRY_TYPES, FIELD_BY_KEY, FIELDS, REPORT_KINDS, TYPE_BY_NAME, EntryType
 from .paths import shown
+from .review import TEMPLATE_BODIES
 from .slugs import ENTRY_SLUG_RE, entry_slug
 from .vocab import Vocabularies, load_vocabularies
 
@@ -30,15 +31,7 @@ LIST_FIELDS = ("themes", "tags", "violations", "outcomes", "related")
 FLAG_FIELDS = ("title", "unit", "date", "themes", "tags", "summary", "source", "violations", "outcomes",
                "person", "lessons", "report_kind", "related")
 
-BODIES = {  # what the editor fills in; comments do not show on the site
-    "practice": ("## 背景\n\n<!-- 这项做法要解决什么问题，起因是什么。 -->\n\n"
-                 "## 主要做法\n\n<!-- 分条写，每条可用“### 一、……”作小标题。 -->\n\n"
-                 "## 成效\n\n<!-- 取得的效果，尽量用数字说明。 -->\n"),
-    "case": ("## 基本案情\n\n<!-- 脱敏后的经过：谁（用“某局原副局长张某”）、何时、做了什么。 -->\n\n"
-             "## 处理结果\n\n<!-- 给予的处分或处理，依据哪些规定。 -->\n\n"
-             "## 警示启示\n\n<!-- 从案件中应吸取的教训。 -->\n"),
-    "report": "<!-- 在这里写报告正文，小标题写作“## 一、……”。Word 文件可用 casebook import 直接导入。 -->\n",
-}
+BODIES = TEMPLATE_BODIES  # hints for the editor; a published entry may not keep them
 
 
 class Cancelled(Exception):
@@ -165,6 +158,8 @@ def entry_text(etype: EntryType, values: dict, body: str | None = None) -> str:
     for spec in FIELDS:  # field order, as in the guide
         if spec.key in values and spec.key != "type":
             lines.append(f"{spec.key}: {_yaml(spec.key, values[spec.key])}")
+    if body is None and "status" not in values:  # the template's hints must be replaced before it is published
+        lines.append("status: draft")
     lines += ["---", "", body if body is not None else BODIES[etype.key]]
     return "\n".join(lines)
 
@@ -209,8 +204,10 @@ def ask_missing(prompter, etype: EntryType, values: dict, vocabs: Vocabularies) 
             _, errors = validate_values({"date": text.strip()}, etype, vocabs)
             return True if not errors else errors[0].split("：", 1)[-1]
 
-        written = prompter.text("日期（YYYY-MM-DD、YYYY-MM 或 YYYY）：", default=dt.date.today().isoformat(),
-                                validate=date_ok).strip()
+        today = dt.date.today().isoformat()
+        # Not pre-filled: typing into a filled field appended (2026-11-222023.6.1).
+        written = prompter.text(f"日期（YYYY-MM-DD、YYYY-MM 或 YYYY；直接回车为今天 {today}）：",
+                                validate=lambda text: date_ok(text or today)).strip() or today
         asked["date"] = validate_values({"date": written}, etype, vocabs)[0]["date"]
     for key in ("themes", "violations", "outcomes"):
         if need(key):
@@ -315,7 +312,7 @@ def _write(args, etype: EntryType, slug: str, text: str) -> int:
         return EXIT_PROBLEMS
     where = shown(path)
     print(f"已创建 {where}")
-    print(f"下一步：用编辑器打开它写正文，然后运行 casebook check {where}")
+    print(f"下一步：用编辑器打开它，把模板中的提示换成正文，删去 status: draft 一行，然后运行 casebook check {where}")
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ class LineDict(dict):
     line: int = 1
     key_lines: dict
     repeated: dict  # key -> [(line, value), ...] for keys written more than once
+    raw: dict  # key -> the text of a scalar value as written (2023.10, not 2023.1)
 
 
 class LineList(list):
@@ -69,7 +70,7 @@ class LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         mapping = LineDict()
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines, mapping.repeated = {}, {}
+        mapping.key_lines, mapping.repeated, mapping.raw = {}, {}, {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlRefused(key_node.start_mark, "不能使用 YAML 合并键“<<”", "把字段逐个写出")
@@ -86,6 +87,8 @@ class LineLoader(yaml.SafeLoader):
                 mapping.repeated.setdefault(key, [(mapping.key_lines[key], mapping[key])]).append((line, value))
             else:
                 mapping.key_lines[key] = line
+                if isinstance(value_node, yaml.ScalarNode):
+                    mapping.raw[key] = value_node.value
             mapping[key] = value
         return mapping
 
