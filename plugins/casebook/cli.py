@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--profile", choices=PROFILES, default="internal")
     check.set_defaults(run=run_check)
 
+    rename = sub.add_parser("rename", help="按 date 给文件名日期不符的条目改名",
+                            description="文件名开头的日期与 date 不一致时，按 date 改名，并更新其他条目 related 中指向它的名称")
+    rename.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="只改这些条目（默认：全部）")
+    rename.add_argument("--dry-run", action="store_true", help="只列出将要做的改动，不改文件")
+    rename.set_defaults(run=run_rename)
+
     schema = sub.add_parser("schema", help="输出 front matter 的 JSON Schema")
     schema.add_argument("--out", type=Path, help="写入文件（默认输出到屏幕）")
     schema.set_defaults(run=run_schema)
@@ -121,6 +127,31 @@ def run_check(args) -> int:
         else:
             print(f"没有发现问题（{scope}）。", file=sys.stderr)
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def run_rename(args) -> int:
+    from .paths import shown
+    from .renaming import apply_rename, plan_renames
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        sys.stderr.write(f"casebook: 找不到 {', '.join(map(str, missing))}\n")
+        return EXIT_USAGE
+    plans = plan_renames(args.root, args.paths or None)
+    if not plans:
+        print("没有需要改名的条目：文件名的日期都与 date 一致。")
+        return EXIT_OK
+    refused = 0
+    for plan in plans:
+        if plan.refused:
+            refused += 1
+            print(f"未改名 {shown(plan.old)}：{plan.refused}，请手动改名", file=sys.stderr)
+            continue
+        links = f"，更新 {len(plan.links)} 个条目中的 related" if plan.links else ""
+        print(f"{'将改名' if args.dry_run else '已改名'} {shown(plan.old)} → {plan.new.name}{links}")
+        if not args.dry_run:
+            apply_rename(plan)
+    return EXIT_PROBLEMS if refused else EXIT_OK
 
 
 def run_schema(args) -> int:

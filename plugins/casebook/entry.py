@@ -408,3 +408,23 @@ _STATUS_LINE = re.compile(r"^\s*(?:status|状态)\s*[:：]\s*['\"]?(draft|草稿
 def _status_in_text(front: str) -> str:
     """A front matter YAML cannot read still says whether it is a draft."""
     return "draft" if _STATUS_LINE.search(front) else "published"
+
+
+def written_date(text: str) -> str | None:
+    """The entry's ``date``, normalised, even if the entry has other problems
+    (``casebook rename`` works on entries that ``check`` refuses)."""
+    front, _, _ = split_front_matter(text)
+    if front is None:
+        return None
+    try:
+        data = load_yaml(front)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    checker = _EntryChecker("", "", None)
+    for key in ("date", FIELD_BY_KEY["date"].alias):
+        if key in data:
+            checker.raw["date"] = data.raw.get(key)
+            return checker.date(data[key], 0)
+    return None
