@@ -40,6 +40,9 @@ def test_serve_shows_problems_and_keeps_serving_valid_entries(tmp_path):
     project = tmp_path / "p"
     project.mkdir()
     copy_project(project, with_entries=True)
+    (project / "cases" / "reports" / "2023-draft-preview.md").write_text(
+        "---\ntitle: 预览中的草稿\nunit: 市妇联  # 待核对：根据标题识别\ndate: 2023\nthemes: [家风建设]\n"
+        "status: draft\n---\n\n草稿正文。\n", encoding="utf-8")
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
@@ -49,6 +52,10 @@ def test_serve_shows_problems_and_keeps_serving_valid_entries(tmp_path):
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(base + "/", "清廉机关建设案例库")
+        # drafts: shown in the preview only, with a banner and their review notes
+        draft = _wait_for(base + "/reports/2023-draft-preview/", "预览中的草稿")
+        assert "cb-draft" in draft and "只在本地预览中显示" in draft and "第 3 行：unit: 市妇联（待核对：根据标题识别）" in draft
+        assert "cb-badge--draft" in _wait_for(base + "/reports/", "预览中的草稿")
         good = sorted((project / "cases" / "practices").glob("*.md"))[0]
         (project / "cases" / "practices" / "new-broken.md").write_text(
             "---\ntitle: 新条目\nunit: 不存在的单位\ndate: 2024-01-01\nthemes: [作风建设]\n---\n正文\n", encoding="utf-8")

@@ -16,7 +16,7 @@ from .fields import FIELD_BY_KEY, FIELD_BY_NAME, FIELDS, TYPE_BY_FOLDER, TYPE_BY
 from .paths import relative_path
 from .prepass import prepass
 from .problems import Problem
-from .review import review_problems
+from .review import review_notes, review_problems
 from .slugs import ENTRY_SLUG_RE, slugify
 from .textfile import MAX_ENTRY_BYTES, read_text
 from .vocab import Term, Vocabularies
@@ -53,6 +53,7 @@ class Entry:
     person: str = ""
     lessons: str = ""
     report_kind: str = ""
+    review_notes: list[tuple[int, str]] = field(default_factory=list)  # a draft's 待核对 lines, for the preview
 
     @property
     def year(self) -> str:
@@ -148,6 +149,8 @@ class _EntryChecker:
         if entry is not None and _strictest("status", written.get("status", []), entry.status) == "published":
             for found in review_problems(self.rel, entry.slug, entry.date, front, body, body_line):
                 self.problem(found.line, found.field, found.message, found.suggestion)
+        elif entry is not None:
+            entry.review_notes = review_notes(front, body, body_line)
         if entry is not None:
             # Two values for one field are refused above; should that ever be
             # relaxed, the most restrictive value still wins.

@@ -49,11 +49,14 @@ def entry_files(cases_dir: Path) -> list[Path]:
 
 
 def load_library(root: Path, cases_dir: Path | None = None, profile: str = "internal",
-                 include_drafts: bool = True, render: Callable[[str], str] | None = None) -> Library:
+                 include_drafts: bool = True, render: Callable[[str], str] | None = None,
+                 show_drafts: bool = False) -> Library:
     """Read and check everything. A build passes ``include_drafts=False``: a
     draft is work in progress and its problems must not break the site.
     ``render`` turns Markdown into HTML the way the site does; automatic
-    summaries are cut from its (sanitised) text."""
+    summaries are cut from its (sanitised) text. ``show_drafts`` (the local
+    preview only, never the public profile) lets drafts that parse be shown."""
+    show_drafts = show_drafts and profile == "internal"
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")  # callers validate first; never guess
     root = root.resolve()
@@ -75,7 +78,7 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     entries: list[Entry] = []
     left_out = 0
     for _, entry, _ in parsed:
-        if entry is None or not entry.is_published or entry.slug in seen:
+        if entry is None or not (entry.is_published or show_drafts) or entry.slug in seen:
             continue
         seen.add(entry.slug)
         if profile == "public" and entry.audience == "internal":

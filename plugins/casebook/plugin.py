@@ -73,6 +73,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.plan: SitePlan | None = None
         self.entry_uris: dict[str, str] = {}  # src_uri -> slug
         self.profile = "internal"
+        self.previewing = False
+
+    def on_startup(self, *, command, dirty):
+        # The local preview (`mkdocs serve`) shows drafts with a banner; no
+        # build writes them. (Having on_startup also keeps this instance
+        # across the preview's rebuilds.)
+        self.previewing = command == "serve"
 
     def on_config(self, config):
         self.profile = chosen_profile(self.config.profile, os.environ.get("CASEBOOK_PROFILE"))
@@ -98,8 +105,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_pre_build(self, config):
         # Before MkDocs cleans or writes site_dir: a build that must fail
         # fails here, leaving nothing (and no hidden entry) behind.
-        self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=False,
-                                    render=self.render)
+        self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=self.previewing,
+                                    render=self.render, show_drafts=self.previewing)
         problems = self.library.problems
         for problem in problems:
             log.warning(problem.format())
@@ -115,6 +122,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.plan = plan_site(self.library, per_page=self.config.per_page)
 
     def on_files(self, files: Files, config) -> Files:
+        self.entry_uris = {}  # this build's entries only (the instance outlives a preview's rebuild)
 
         for entry in self.library.entries:
             files.append(File(entry.src_uri, str(self.cases_dir), config.site_dir, config.use_directory_urls))

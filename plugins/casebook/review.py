@@ -50,16 +50,34 @@ def renamed_slug(slug: str, date: str) -> str:
     return date + rest
 
 
+def _marked_lines(front: str, body: str, body_line: int) -> list[tuple[int, str]]:
+    lines = [(n, line) for n, line in enumerate(front.split("\n"), start=2)]
+    lines += [(n, line) for n, line in enumerate(body.split("\n"), start=body_line)]
+    return [(n, line) for n, line in lines if REVIEW_MARKER in line and ("#" in line or "<!--" in line)]
+
+
+def review_notes(front: str, body: str, body_line: int) -> list[tuple[int, str]]:
+    """(line, text) of what a draft still asks the reviewer to check, for the
+    preview's banner."""
+    notes = []
+    for number, line in _marked_lines(front, body, body_line):
+        if "<!--" in line:
+            text = line.split("<!--", 1)[1].split("-->", 1)[0].strip()
+        else:
+            value, _, comment = line.partition(" #") if not line.lstrip().startswith("#") else ("", "", line)
+            comment = comment.strip().lstrip("#").strip()
+            text = f"{value.strip()}（{comment}）" if value.strip() else comment
+        notes.append((number, text))
+    return notes
+
+
 def review_problems(path: str, slug: str, date: str, front: str, body: str, body_line: int) -> list[Problem]:
     """Problems of a published entry that was not (fully) reviewed."""
     problems: list[Problem] = []
-    lines = [(n, line) for n, line in enumerate(front.split("\n"), start=2)]
-    lines += [(n, line) for n, line in enumerate(body.split("\n"), start=body_line)]
-    for number, line in lines:
-        if REVIEW_MARKER in line and ("#" in line or "<!--" in line):
-            where = "正文" if number >= body_line else "review"
-            problems.append(Problem(path, number, where, f"还有“{REVIEW_MARKER}”的内容，条目未核对完就发布了",
-                                    f"核对这一处后删去“{REVIEW_MARKER}”注释；还没核对完就保留 status: draft"))
+    for number, line in _marked_lines(front, body, body_line):
+        where = "正文" if number >= body_line else "review"
+        problems.append(Problem(path, number, where, f"还有“{REVIEW_MARKER}”的内容，条目未核对完就发布了",
+                                f"核对这一处后删去“{REVIEW_MARKER}”注释；还没核对完就保留 status: draft"))
     for hint in _TEMPLATE_HINTS:
         at = body.find(hint)
         if at >= 0:
