@@ -33,6 +33,10 @@ EXPECTED = {
                         ["相关条目“2023-06-shi-fu-lian-jia-feng-jian-she-x”不存在",
                          "是否指 2023-06-shi-fu-lian-jia-feng-jian-she"]),
     "invalid-yaml": ("practices/2023-06-yaml-cuo-wu.md", 5, "yaml", ["themes 的值：括号没有成对"]),
+    "case-without-violations": ("warnings/2023-06-que-wei-ji.md", 2, "violations", ["缺少必填字段 violations（违纪类型）"]),
+    "violations-on-practice": ("practices/2023-06-zuo-fa-wei-ji.md", 6, "violations", ["只适用于警示案例"]),
+    "empty-title": ("practices/2023-06-kong-biao-ti.md", 2, "title", ["标题不能为空"]),
+    "type-against-folder": ("reports/2023-06-lei-xing-bu-fu.md", 3, "type", ["与所在文件夹 reports/ 不符"]),
 }
 
 
@@ -190,18 +194,21 @@ def _jsonc(text: str):
     return json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))
 
 
-def test_vscode_maps_the_published_schema_to_entries(tmp_path):
+def test_vscode_maps_the_published_schemas_to_their_folders(tmp_path):
+    from casebook.fields import ENTRY_TYPES
+    from casebook.schema import type_schema_uri
+
     settings = _jsonc((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
-    [(schema_path, globs)] = settings["yaml.schemas"].items()
-    assert globs == ["cases/**/*.md"]
-    # `casebook schema --out` writes the file the setting names, with the vocabularies in it
+    mapping = settings["yaml.schemas"]
+    assert mapping == {f"./site/{type_schema_uri(t)}": [f"cases/{t.folder}/*.md"] for t in ENTRY_TYPES}
+    # `casebook schema --out-dir` writes the files the setting names (where the site publishes them too)
     root = make_project(tmp_path)
-    out = root / schema_path
-    out.parent.mkdir(parents=True)
-    assert main(["--root", str(root), "schema", "--out", str(out)]) == 0
-    schema = json.loads(out.read_text(encoding="utf-8"))
-    assert "市妇联" in schema["properties"]["unit"]["enum"]
-    assert schema_path == "./site/schema/casebook-front-matter.schema.json"  # where the site publishes it too
+    assert main(["--root", str(root), "schema", "--out-dir", str(root / "site" / "schema")]) == 0
+    for schema_path in mapping:
+        schema = json.loads((root / schema_path).read_text(encoding="utf-8"))
+        assert "市妇联" in schema["properties"]["unit"]["enum"]
+    warnings = json.loads((root / "site/schema/casebook-warnings.schema.json").read_text(encoding="utf-8"))
+    assert "violations" in warnings["properties"] and "report_kind" not in warnings["properties"]
 
 
 def test_guide_task_problem_matcher_reads_check_output():

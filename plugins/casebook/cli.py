@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="输出 front matter 的 JSON Schema")
     schema.add_argument("--out", type=Path, help="写入文件（默认输出到屏幕）")
+    schema.add_argument("--out-dir", type=Path, help="把通用的和按类型文件夹的全部 schema 写入这个文件夹")
     schema.set_defaults(run=run_schema)
 
     # `new` and `import` live in their own modules; they only register here.
@@ -155,12 +156,19 @@ def run_rename(args) -> int:
 
 
 def run_schema(args) -> int:
-    from .schema import front_matter_schema
-    from .vocab import load_vocabularies
+    from .schema import all_schemas, schema_json
 
-    vocabs, _ = load_vocabularies(args.root / "cases", args.root)
-    text = json.dumps(front_matter_schema(vocabs), ensure_ascii=False, indent=2) + "\n"
+    library = load_library(args.root)  # vocabularies and entry names, as check sees them
+    vocabs = library.all_vocabs
+    if args.out_dir:
+        for uri, text in all_schemas(vocabs, library.slugs).items():
+            path = args.out_dir / uri.split("/", 1)[1]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return EXIT_OK
+    text = schema_json(vocabs, None, library.slugs)
     if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)

@@ -34,6 +34,9 @@ class Library:
     left_out: int = 0  # internal entries left out of a public build
     profile: str = "internal"
     all_vocabs: Vocabularies | None = None  # as declared, for checking
+    # Entry names `related` may use: every file in cases/ (internal), or only
+    # the public entries (the public schema must not name the others).
+    slugs: list[str] = field(default_factory=list)
 
     def by_slug(self) -> dict[str, Entry]:
         return {e.slug: e for e in self.entries}
@@ -93,7 +96,8 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     entries.sort(key=lambda e: e.sort_key)
     problems.sort(key=lambda p: (p.path, p.line, p.field))
     visible = vocabs if profile == "internal" else used_terms_only(vocabs, entries)
-    return Library(root, cases_dir, visible, entries, problems, drafts, left_out, profile, vocabs)
+    slugs = sorted({p.stem for p, _, _ in parsed} if profile == "internal" else shown)
+    return Library(root, cases_dir, visible, entries, problems, drafts, left_out, profile, vocabs, slugs)
 
 
 def used_terms_only(vocabs: Vocabularies, entries: list[Entry]) -> Vocabularies:

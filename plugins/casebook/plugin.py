@@ -25,7 +25,7 @@ from .htmlsafe import sanitise_html
 from .library import PROFILE_LABELS, PROFILES, Library, load_library
 from .offline import scrub_theme_assets
 from .reference import expand_markers
-from .schema import SCHEMA_URI, schema_json
+from .schema import all_schemas
 from .search import INDEX_URI, build_index
 from .site import PER_PAGE, SitePlan, plan_site
 
@@ -131,7 +131,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if files.get_file_from_path(page.src_uri) is None:
                 files.append(File.generated(config, page.src_uri, content=""))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE_DIR / "assets" / "casebook.css")))
-        files.append(File.generated(config, SCHEMA_URI, content=schema_json(self.library.vocabs)))
+        for uri, text in all_schemas(self.library.vocabs, self.library.slugs).items():
+            files.append(File.generated(config, uri, content=text))
         for uri, name in SEARCH_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
         return files
