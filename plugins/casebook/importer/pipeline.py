@@ -14,12 +14,13 @@ from ..entry import parse_entry
 from ..paths import relative_path
 from ..problems import Problem
 from ..vocab import Vocabularies
-from .cleanup import CleanupReport, clean_blocks
+from .cleanup import CleanupReport, clean_blocks, clean_text
 from .decode import read_source
+from .limits import check_entry_size
 from .metadata import Metadata, Overrides, guess_metadata
 from .model import ImportFailure
 from .structure import Outline, build_outline
-from .writer import TargetPlanner, render_entry
+from .writer import TargetPlanner, inert, render_entry
 
 WRITTEN, PLANNED, SKIPPED, FAILED = "written", "planned", "skipped", "failed"
 
@@ -57,22 +58,30 @@ class ImportSettings:
     overrides: Overrides = field(default_factory=Overrides)
     dry_run: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    encoding: str | None = None  # --encoding: how to read text files, instead of guessing
 
 
 def import_file(path: Path, settings: ImportSettings) -> ImportResult:
     try:
-        source = read_source(path)
+        source = read_source(path, settings.encoding)
     except ImportFailure as exc:
         return ImportResult(path, FAILED, notes=[str(exc)])
     blocks, cleanup = clean_blocks(source.blocks, markdown=source.markdown)
     if not blocks:
         return ImportResult(path, FAILED, notes=["清理后没有剩下文字（文件只有抓取标记或空白）"], cleanup=cleanup)
-    outline = build_outline(blocks, markdown_source=source.markdown)
+    footnotes = [clean_text(note, cleanup) for note in source.footnotes]
+    outline = build_outline(blocks, markdown_source=source.markdown, footnotes=footnotes)
     meta = guess_metadata(outline, settings.vocabs, settings.overrides, source.year_hint,
                           source.year_hint_reason, settings.today)
-    text = render_entry(meta, outline.markdown, source.name, settings.today)
+    _make_inert(meta)
+    text = render_entry(meta, outline.markdown, source.name, settings.today, review_notes=source.notes)
     result = ImportResult(path, PLANNED, text=text, encoding=source.encoding, meta=meta, outline=outline,
                           cleanup=cleanup, notes=[*source.notes, *meta.warnings])
+    try:
+        check_entry_size(text)
+    except ImportFailure as exc:
+        result.status, result.notes = FAILED, [str(exc)]
+        return result
 
     folder = meta.type.value.folder
     target = settings.planner.plan(meta.title.value, meta.date.value, folder, source.name)
@@ -96,3 +105,13 @@ def import_file(path: Path, settings: ImportSettings) -> ImportResult:
     result.status = WRITTEN
     return result
 
+
+
+def _make_inert(meta: Metadata) -> None:
+    """Values taken from the document's text cannot become HTML on any page
+    that shows them: ``<`` ``>`` turn full-width, and the reviewer is told."""
+    for guess in (meta.title, meta.unit):
+        value = guess.value if isinstance(guess.value, str) else ""
+        if inert(value) != value:
+            guess.value = inert(value)
+            guess.note = "；".join(n for n in (guess.note, "原文中的 < > 已改为全角 ＜ ＞，以免被当作网页代码") if n)
