@@ -18,6 +18,7 @@ from .structure import ORDINAL, marker_level
 _FULL_STOP = "。！？!?…"  # a sentence is over
 _PAUSE = "；;：:"  # a list item or an announcement is over: the next line starts a new one
 _CLOSERS = "”’）》】」\"')"
+_MID_SENTENCE = "，、,（(“‘《"  # a line ending in these is cut in the middle of a sentence
 _DATE_LINE = re.compile(r"^[0-9〇○零一二三四五六七八九]{4}\s*年\s*[0-9一二三四五六七八九十]{1,2}\s*月"
                         r"(?:\s*[0-9一二三四五六七八九十]{1,3}\s*日)?$")
 
@@ -58,7 +59,7 @@ def _continues(before: str, after: str) -> bool:
         return False
     if ORDINAL.match(b):
         return False
-    if marker_level(before.strip()) is not None:
+    if marker_level(before.strip()) is not None and a[-1] not in _MID_SENTENCE:
         return False  # ``一、标题`` alone on its line
     return True
 
