@@ -61,6 +61,7 @@ class _DocumentReader:
         self.refs = NoteRefs()
         self.numbering = _Numbering(document)
         self.text = WordText(self.left, self.refs, self._link_target)
+        self.styles: dict[str, object] = {}  # python-docx looks a style up slowly: once per style id
 
     def _link_target(self, rid: str) -> str:
         rel = self.document.part.rels.get(rid) if rid else None
@@ -87,7 +88,7 @@ class _DocumentReader:
                 carry = text
             else:
                 carry = ""
-                paragraph = Paragraph(item, self.document._body)
+                paragraph = _StyledParagraph(item, self._style(item, Paragraph))
                 label = self.numbering.label(paragraph)
                 level, is_title = _heading_level(paragraph)
                 blocks.extend(self._paragraph_blocks(text, label, level, is_title))
@@ -98,6 +99,12 @@ class _DocumentReader:
         if carry:
             blocks.extend(self._paragraph_blocks(carry, "", 0, False))
         return blocks
+
+    def _style(self, p, paragraph_class):
+        style_id = "".join(_xp(p, "./w:pPr/w:pStyle/@w:val")[:1])
+        if style_id not in self.styles:
+            self.styles[style_id] = paragraph_class(p, self.document._body).style
+        return self.styles[style_id]
 
     @staticmethod
     def _paragraph_blocks(text: str, label: str, level: int, is_title: bool) -> list[Block]:
@@ -188,6 +195,13 @@ def _outline_level(element) -> int:
         return int(values[0]) + 1
     return 0
 
+
+
+class _StyledParagraph:
+    """What the heading and numbering rules read of a paragraph: its XML and its style."""
+
+    def __init__(self, p, style):
+        self._p, self.style = p, style
 
 
 def _related_root(part, reltype_end: str):
