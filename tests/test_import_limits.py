@@ -174,3 +174,14 @@ def test_the_limits_are_stated_in_the_help(capsys):
         main(["import", "--help"])
     out = "".join(capsys.readouterr().out.split())  # argparse wraps lines
     assert "文本文件2MB" in out and "Word文件50MB" in out and "解压后100MB" in out
+
+
+def test_the_guide_states_the_limits_the_code_applies():
+    """The limits are written once in limits.py; the editors' guide must agree."""
+    from casebook.importer.limits import size_text
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "guide" / "import.md").read_text(encoding="utf-8")
+    stated = (f"文本文件（.txt、.md）{size_text(limits.MAX_TEXT_BYTES)}；Word 文件 {size_text(limits.MAX_DOCX_BYTES)}，"
+              f"解压后（Word 文件实际是一个压缩包）合计 {size_text(limits.MAX_DOCX_UNPACKED)}，"
+              f"其中正文等单个部件 {size_text(limits.MAX_DOCX_PART)}；生成的条目 {size_text(limits.MAX_ENTRY_BYTES)}")
+    assert stated in guide

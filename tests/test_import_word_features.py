@@ -289,3 +289,13 @@ def test_a_file_name_cannot_break_out_of_the_front_matter(name, tmp_path):
     data = yaml.safe_load(front)
     assert data["status"] == "draft" and data["title"] == "市财政局清廉机关建设情况汇报"
     assert "<" not in data["source"]
+
+
+def test_html_in_a_markdown_source_is_flagged_for_review(tmp_path):
+    path = tmp_path / "材料.md"
+    path.write_text("# 市财政局汇报\n\n正文<iframe srcdoc=x></iframe>一段。\n\n另一段。\n", encoding="utf-8")
+    vocabs, _ = load_vocabularies(REPO / "cases", REPO)
+    result = import_file(path, ImportSettings(tmp_path, tmp_path / "cases", vocabs,
+                                              TargetPlanner(tmp_path / "cases", None, False), dry_run=True))
+    assert any(n.startswith("原文中有 HTML 标签 “<iframe srcdoc=x>”、“</iframe>”") for n in review_notes(result.text))
+    assert result.review_count >= 1 + sum(1 for g in (result.meta.title, result.meta.unit) if g.note)
