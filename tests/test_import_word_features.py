@@ -299,3 +299,11 @@ def test_html_in_a_markdown_source_is_flagged_for_review(tmp_path):
                                               TargetPlanner(tmp_path / "cases", None, False), dry_run=True))
     assert any(n.startswith("原文中有 HTML 标签 “<iframe srcdoc=x>”、“</iframe>”") for n in review_notes(result.text))
     assert result.review_count >= 1 + sum(1 for g in (result.meta.title, result.meta.unit) if g.note)
+
+
+def test_a_note_referred_to_from_hidden_or_deleted_text_is_not_numbered(tmp_path):
+    body = body_of(tmp_path, Para([Seg("text", "第一句。"), Seg("del", "删去的话"), Seg("text", "第二句。"),
+                                   Seg("footnote", extra="保留的脚注。")]),
+                   f'<w:p {NSDECL}>{run("第三句。")}<w:r><w:rPr><w:vanish/></w:rPr>'
+                   '<w:footnoteReference w:id="9"/></w:r></w:p>')
+    assert "第二句。[^1]" in body and "[^1]: 保留的脚注。" in body and "[^2]" not in body

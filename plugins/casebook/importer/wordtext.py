@@ -164,6 +164,7 @@ class WordText:
         self.link_target = link_target or (lambda rid: "")
         self.fields: list[_Field] = []
         self.boxes: list = []  # text boxes met since the last take_boxes()
+        self.hiding = 0  # inside hidden text: nothing is shown, no note is referred to
 
     def paragraph_text(self, p) -> str:
         """The paragraph's text; SOFT and PAGE mark its line and page breaks."""
@@ -190,19 +191,27 @@ class WordText:
             else:
                 handler(self, child, out)
 
+    def _in_view(self) -> bool:
+        """Not in a field instruction (or a field nested in one), not in a table of contents."""
+        return all(f.showing and not f.hidden for f in self.fields)
+
+    def _shown(self) -> bool:
+        return not self.hiding and self._in_view()
+
     def _emit(self, out: list[str], text: str) -> None:
-        if not text:
-            return
-        if any(not f.showing for f in self.fields):
-            return  # part of a field instruction (or a field nested in one)
-        if any(f.hidden for f in self.fields):
-            return  # a table of contents: counted when it ends
-        out.append(text)
+        if text and self._in_view():  # hidden text goes to its own list, to be named
+            out.append(text)
 
     def _run(self, r, out: list[str]) -> None:
         if is_on(r.find(f"{w('rPr')}/{w('vanish')}")):
             hidden: list[str] = []
-            self._walk(r, hidden)
+            boxes = len(self.boxes)
+            self.hiding += 1
+            try:
+                self._walk(r, hidden)
+            finally:
+                self.hiding -= 1
+            del self.boxes[boxes:]  # a hidden drawing's text box is hidden too
             text = "".join(hidden).strip()
             if text:
                 self.left.add("hidden", text)
@@ -230,7 +239,7 @@ class WordText:
         except ValueError:
             code = 0
         if 0xF000 <= code <= 0xF0FF or code == 0:  # a glyph of a symbol font, not a character
-            if not any(not f.showing or f.hidden for f in self.fields):
+            if self._shown():
                 self.left.add("symbol", sym.get(w("font"), ""))
             return
         self._emit(out, chr(code))
@@ -300,8 +309,8 @@ class WordText:
         self.left.add("embedded")
 
     def _note_reference(self, ref, out):
-        if self.notes is None:
-            return
+        if self.notes is None or not self._shown():
+            return  # a reference Word does not show has no note in the entry
         kind = "footnote" if ref.tag == w("footnoteReference") else "endnote"
         self._emit(out, note_mark(self.notes.refer(kind, ref.get(w("id"), ""))))
 
