@@ -30,7 +30,7 @@ def _wait_for(url: str, needle: str, deadline_s: float = 60) -> str:
                 last = response.read().decode("utf-8")
                 if needle in last:
                     return last
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a rebuild under load can outlast one read
             pass
         time.sleep(0.3)
     raise AssertionError(f"{url} never showed {needle!r}; last: {last[:300]}")
