@@ -112,10 +112,15 @@ def test_unreadable_file_fails_without_traceback(tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("标题\n正文。", encoding="utf-8")
 
-    def refuse(self):
-        raise PermissionError(13, "Permission denied")
+    settings = settings_for(tmp_path)
+    opened = Path.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)  # chmod 000 does not stop root
-    result = import_file(path, settings_for(tmp_path))
+    def refuse(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)  # chmod 000 does not stop root
+    result = import_file(path, settings)
     assert result.status == FAILED
     assert "没有读取权限" in result.notes[0]

@@ -20,7 +20,8 @@ from ..fields import REPORT_KINDS, TYPE_BY_NAME
 from ..newentry import TYPE_CHOICES, validate_values
 from ..paths import shown
 from ..vocab import load_vocabularies
-from .decode import SUPPORTED, UNSUPPORTED_HINTS, unsupported_reason
+from .decode import SUPPORTED, UNSUPPORTED_HINTS, known_encoding, unsupported_reason
+from .limits import MAX_DOCX_BYTES, MAX_DOCX_UNPACKED, MAX_TEXT_BYTES, size_text
 from .metadata import Overrides
 from .pipeline import FAILED, PLANNED, SKIPPED, WRITTEN, ImportResult, ImportSettings, import_file
 from .writer import TargetPlanner
@@ -34,7 +35,9 @@ def register(subparsers) -> None:
         "import", help="把 Word、文本材料导入为待审核的条目",
         description="把旧材料（.txt、.md、.docx）转换为条目：识别标题层级、清理抓取残留、推断单位年份主题，"
                     "写入 cases/ 下对应类型的文件夹。推断的值都标有“待核对”，条目先存为草稿。",
-        epilog="例：casebook import 汇报材料.docx 调研报告.txt；casebook import --dry-run 材料/")
+        epilog=f"例：casebook import 汇报材料.docx 调研报告.txt；casebook import --dry-run 材料/。"
+               f"大小上限：文本文件 {size_text(MAX_TEXT_BYTES)}；Word 文件 {size_text(MAX_DOCX_BYTES)}，"
+               f"解压后 {size_text(MAX_DOCX_UNPACKED)}")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".txt、.md、.docx 文件，或含有它们的文件夹")
     parser.add_argument("--out", type=Path, metavar="DIR", help="写入这个文件夹（默认：cases/ 下按类型的文件夹）")
     parser.add_argument("--type", dest="entry_type", metavar="TYPE", help=f"指定条目类型：{TYPE_CHOICES}")
@@ -42,6 +45,8 @@ def register(subparsers) -> None:
     parser.add_argument("--date", metavar="日期", help="指定日期：YYYY-MM-DD、YYYY-MM 或 YYYY")
     parser.add_argument("--report-kind", choices=REPORT_KINDS, metavar="报告类型",
                         help=f"指定报告类型：{'、'.join(REPORT_KINDS)}")
+    parser.add_argument("--encoding", metavar="编码",
+                        help="文本文件（.txt、.md）的编码，如 gbk、big5、shift_jis；不指定时自动识别，识别不准就不导入")
     parser.add_argument("--dry-run", action="store_true", help="只显示将写入的内容，不写文件")
     parser.add_argument("--force", action="store_true", help="覆盖之前从同一文件导入、位置相同的条目")
     parser.set_defaults(run=run_import)
@@ -74,7 +79,7 @@ def run_import(args) -> int:
 
     out_dir = args.out.resolve() if args.out else None
     settings = ImportSettings(args.root, cases_dir, vocabs, TargetPlanner(cases_dir, out_dir, args.force),
-                              overrides, dry_run=args.dry_run, today=dt.date.today())
+                              overrides, dry_run=args.dry_run, today=dt.date.today(), encoding=args.encoding)
     results = _run_all(files, settings, err)
     if args.dry_run:
         for result in results:
@@ -124,6 +129,8 @@ def parse_overrides(args, vocabs) -> tuple[Overrides, list[str]]:
     given = {k: v.strip() for k, v in (("unit", args.unit), ("date", args.date)) if v and v.strip()}
     values, problems = validate_values(given, etype or TYPE_BY_NAME["report"], vocabs)
     errors.extend(problems)
+    if args.encoding is not None and known_encoding(args.encoding) is None:
+        errors.append(f"--encoding：不认识的编码“{args.encoding}”（常用：utf-8、gbk、gb18030、big5、shift_jis、utf-16）")
     if args.report_kind and etype is not None and etype.key != "report":
         errors.append("--report-kind 只适用于工作报告（--type report）")
     return Overrides(etype, values.get("unit", ""), values.get("date", ""), args.report_kind or ""), errors

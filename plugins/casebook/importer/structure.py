@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import HEADING, TABLE, Block
+from .model import HEADING, NOTE_MARKS, TABLE, Block, note_number
 
 CN_NUM = "一二三四五六七八九十百零〇"
 # (level, pattern of the number at the start of a heading)
@@ -77,17 +77,23 @@ class Outline:
         parts = [self.title]
         for item in self.items:
             parts.append(" ".join(" ".join(r) for r in item.rows) if isinstance(item, Table) else item.text)
-        return "\n".join(p for p in parts if p)
+        return NOTE_MARKS.sub("", "\n".join(p for p in parts if p))  # footnote marks are not words
 
 
-def build_outline(blocks: list[Block], markdown_source: bool = False) -> Outline:
+def build_outline(blocks: list[Block], markdown_source: bool = False, footnotes: list[str] | None = None) -> Outline:
+    """``footnotes``: the text of note n at index n-1, referred to by
+    ``note_mark(n)`` in the blocks; written as Markdown footnotes."""
     title, rest = take_title(blocks)
+    if NOTE_MARKS.search(title):  # a title is a field, with no room for a footnote: its note is kept below
+        title = NOTE_MARKS.sub("", title).strip()
     items = _classify(rest)
     items = _lead_headings(items)
     _set_depths(items)
     items = _split_runs(items)
     outline = Outline(title, items)
     outline.markdown = render(items, escape=not markdown_source)
+    if footnotes:
+        outline.markdown = render_footnotes(outline.markdown, footnotes, escape_markdown)
     return outline
 
 
@@ -268,7 +274,8 @@ def bold_lead(text: str, escape) -> str:
     if not match:
         return escape(text)
     first = sentences(text)[0]
-    lead, end = (first[:-1], first[-1]) if first[-1] in SENTENCE_END else (first, "")
+    core = first.rstrip("".join(NOTE_MARKS.findall(first)))  # footnote marks go after the stop, outside the bold
+    lead, end = (core[:-1], first[len(core) - 1:]) if core[-1:] in tuple(SENTENCE_END) else (first, "")
     if len(lead) > MAX_BOLD_LEAD or len(first) == len(text) and not end:
         lead, end = match.group(0), ""
     return f"**{escape(lead)}**{end}{escape(text[len(lead) + len(end):])}"
@@ -291,8 +298,8 @@ def sentences(text: str) -> list[str]:
                 depth = 0
             if depth == 0:
                 end = i + 1
-                while end < len(text) and text[end] in SENTENCE_END:
-                    end += 1
+                while end < len(text) and (text[end] in SENTENCE_END or NOTE_MARKS.match(text[end])):
+                    end += 1  # ！！ and a footnote mark after the stop end the same sentence
                 if end > start:
                     parts.append(text[start:end])
                     start = end
@@ -310,6 +317,7 @@ def escape_markdown(text: str) -> str:
     """Text shown as written: ``**`` in a masked name (``**书记``) must not turn bold."""
     text = text.replace("\\", "\\\\")
     text = re.sub(r"([*_`\[\]])", r"\\\1", text)
+    text = re.sub(r"&(?=#?[0-9A-Za-z]+;)", "&amp;", text)  # “&lt;” written in the text stays as written
     text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
     text = _LIST_NUMBER.sub(r"\1\\\2", text)
     return _LINE_START.sub(r"\\\1", text)
@@ -341,3 +349,15 @@ def _table(rows: list[list[str]], esc) -> str:
         if number == 0:
             lines.append("|" + " --- |" * width)
     return "\n".join(lines)
+
+
+def render_footnotes(markdown: str, footnotes: list[str], escape) -> str:
+    """Footnote marks to ``[^n]``, and the notes as definitions at the end.
+    A note of several paragraphs continues with indented lines."""
+    body = NOTE_MARKS.sub(lambda m: f"[^{note_number(m.group(0))}]", markdown).rstrip("\n")
+    definitions = []
+    for number, text in enumerate(footnotes, 1):
+        paragraphs = [escape(line.strip()) for line in NOTE_MARKS.sub("", text).split("\n") if line.strip()]
+        paragraphs = paragraphs or ["（原文脚注为空）"]
+        definitions.append(f"[^{number}]: " + "\n\n    ".join(paragraphs))
+    return body + "\n\n" + "\n".join(definitions) + "\n"

@@ -1,29 +1,33 @@
 """Reading a Word (.docx) file into blocks.
 
-Kept from Word: heading styles (``Heading 1``/``标题 1``, outline levels) as
-heading levels, the ``Title`` style as the title, automatic numbering as the
-text it displays (``一、`` ``（一）`` ``1.``), tables, and text boxes. Page
-headers and footers are page furniture: left out, and said so.
+The text is the document as Word shows it with all changes accepted (see
+``wordtext``). Kept from Word: heading styles (``Heading 1``/``标题 1``,
+outline levels) as heading levels, the ``Title`` style as the title,
+automatic numbering as the text it displays (``一、`` ``（一）`` ``1.``),
+tables (merged cells once), text boxes, footnotes and endnotes (as Markdown
+footnotes). Page headers and footers, comments and pictures are not
+imported: each is named, with examples, in the notes.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import reduce
 from pathlib import Path
 
-from lxml import etree
-
+from .limits import check_docx_package
+from .linebreaks import glue, join_soft_breaks
 from .model import HEADING, PARAGRAPH, TABLE, Block, ImportFailure, Source
+from .wordtext import (PAGE, SOFT, Leftovers, NoteRefs, WordText, block_items, mark_deleted, table_grid, w,
+                       xp as _xp)
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-NS = {"w": W, "mc": MC}
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 _TITLE_STYLES = {"title", "标题"}
+_STYLE_DEPTH = 20  # styles based on styles: a cycle in a damaged file must not loop for ever
 
 
 def read_docx(path: Path) -> Source:
+    check_docx_package(path)
     try:
         import docx
 
@@ -33,60 +37,145 @@ def read_docx(path: Path) -> Source:
     except Exception:  # noqa: BLE001 - python-docx raises many kinds for a bad file
         raise ImportFailure("不是有效的 Word（.docx）文件，或文件已损坏：请在 Word 中打开后重新保存") from None
 
-    numbering = _Numbering(document)
-    notes: list[str] = []
-    blocks: list[Block] = []
-    boxes = 0
-    for item in document.iter_inner_content():
-        if item.__class__.__name__ == "Table":
-            rows = _table_rows(item)
-            if any(any(cell.strip() for cell in row) for row in rows):
-                blocks.append(Block("", TABLE, rows=rows))
-            continue
-        blocks.extend(_paragraph_blocks(item, numbering))
-        for text in _text_box_texts(item._p):
-            blocks.append(Block(text))
-            boxes += 1
-    if boxes:
-        notes.append(f"文本框中的文字 {boxes} 段已作为普通段落导入，请核对位置")
-    furniture = _header_footer_text(document)
-    if furniture:
-        notes.append(f"页眉页脚中的文字未导入：{furniture}")
-    pictures = len(_xp(document.element.body, ".//w:drawing | .//w:pict"))
-    if pictures:
-        notes.append(f"Word 中的 {pictures} 张图片或图形未导入：如需要，请另存图片并在正文中引用")
-    footnotes = _footnote_count(document)
-    if footnotes:
-        notes.append(f"Word 中的 {footnotes} 条脚注或尾注未导入：请把需要的内容补入正文")
+    reader = _DocumentReader(document)
+    blocks = reader.blocks(document.element.body)
+    footnotes = reader.footnotes()
     if not any(b.text.strip() or b.rows for b in blocks):
         raise ImportFailure("Word 文件中没有文字内容")
+    reader.list_furniture()
 
     year, reason = "", ""
     created = document.core_properties.created
     if created is not None and 1990 <= created.year <= 2100:
         year, reason = str(created.year), "原文未写年份，取自 Word 文件属性中的创建时间"
-    return Source(path.name, blocks, "Word（.docx）", year_hint=year, year_hint_reason=reason, notes=notes)
+    return Source(path.name, blocks, "Word（.docx）", year_hint=year, year_hint_reason=reason,
+                  notes=reader.left.notes(), footnotes=footnotes)
 
 
-def _paragraph_blocks(paragraph, numbering: _Numbering) -> list[Block]:
-    text = paragraph.text
-    label = numbering.label(paragraph)
-    if label and text.strip():
-        text = label + text.lstrip()
-    if not text.strip():
-        return []
-    level, is_title = _heading_level(paragraph)
-    # A soft line break (Shift+Enter) separates paragraphs as much as Enter does.
-    lines = [line for line in text.split("\n") if line.strip()]
-    if level:
-        return [Block(" ".join(line.strip() for line in lines), HEADING, level=level)]
-    return [Block(line, PARAGRAPH, is_title=is_title) for line in lines]
+class _DocumentReader:
+    """Blocks of the body, the notes it refers to, and what is left out."""
+
+    def __init__(self, document):
+        self.document = document
+        self.left = Leftovers()
+        self.refs = NoteRefs()
+        self.numbering = _Numbering(document)
+        self.text = WordText(self.left, self.refs, self._link_target)
+        self.styles: dict[str, object] = {}  # python-docx looks a style up slowly: once per style id
+
+    def _link_target(self, rid: str) -> str:
+        rel = self.document.part.rels.get(rid) if rid else None
+        return rel.target_ref if rel is not None and rel.is_external else ""
+
+    # -- body -----------------------------------------------------------------
+    def blocks(self, container) -> list[Block]:
+        from docx.text.paragraph import Paragraph
+
+        blocks: list[Block] = []
+        carry = ""  # text of a paragraph whose mark was deleted: it runs on into the next
+        for item in block_items(container, self.left):
+            if item.tag == w("tbl"):
+                if carry:
+                    blocks.extend(self._paragraph_blocks(carry, "", 0, False))
+                    carry = ""
+                rows = table_grid(item, self._cell_text, self.left)
+                if any(any(cell.strip() for cell in row) for row in rows):
+                    blocks.append(Block("", TABLE, rows=rows))
+                continue
+            text = glue(carry, self.text.paragraph_text(item)) if carry else self.text.paragraph_text(item)
+            boxes = self.text.take_boxes()
+            if mark_deleted(item):
+                carry = text
+            else:
+                carry = ""
+                paragraph = _StyledParagraph(item, self._style(item, Paragraph))
+                label = self.numbering.label(paragraph)
+                level, is_title = _heading_level(paragraph)
+                blocks.extend(self._paragraph_blocks(text, label, level, is_title))
+            for box in boxes:
+                inside = self.blocks(box)
+                self.left.add("textbox", count=sum(1 for b in inside if b.kind != TABLE))
+                blocks.extend(inside)
+        if carry:
+            blocks.extend(self._paragraph_blocks(carry, "", 0, False))
+        return blocks
+
+    def _style(self, p, paragraph_class):
+        style_id = "".join(_xp(p, "./w:pPr/w:pStyle/@w:val")[:1])
+        if style_id not in self.styles:
+            self.styles[style_id] = paragraph_class(p, self.document._body).style
+        return self.styles[style_id]
+
+    @staticmethod
+    def _paragraph_blocks(text: str, label: str, level: int, is_title: bool) -> list[Block]:
+        if not text.strip():
+            return []
+        if label:
+            text = label + text.lstrip()
+        if level or is_title:  # one line, whatever breaks it holds
+            line = reduce(glue, [part for part in re.split(f"[{SOFT}{PAGE}]", text) if part.strip()])
+            return [Block(line.strip(), HEADING, level=level)] if level else [Block(line, is_title=True)]
+        lines: list[str] = []
+        for page in text.split(PAGE):  # a page break ends a paragraph
+            lines.extend(join_soft_breaks(page.split(SOFT)))
+        return [Block(line, PARAGRAPH) for line in lines]
+
+    def _cell_text(self, tc) -> str:
+        lines: list[str] = []
+        for block in self.blocks(tc):
+            if block.kind == TABLE:
+                self.left.add("nested")
+                lines.extend(" | ".join(c for c in row if c.strip()) for row in block.rows)
+            else:
+                lines.append(block.text)
+        return "\n".join(line for line in lines if line.strip())
+
+    # -- notes ----------------------------------------------------------------
+    def footnotes(self) -> list[str]:
+        """The text of every note referred to, in the order of reference."""
+        roots = {kind: _related_root(self.document.part, kind + "s") for kind in ("footnote", "endnote")}
+        body_text, texts = self.text, []
+        try:
+            for kind, note_id in self.refs.order:
+                self.text = WordText(self.left, None, self._link_target)  # a note is a story of its own
+                root = roots[kind]
+                lines: list[str] = []
+                for note in [] if root is None else root.iterfind(w(kind)):
+                    if note.get(w("id")) == note_id:
+                        for block in self.blocks(note):
+                            lines.extend([block.text] if block.kind != TABLE
+                                         else (" | ".join(c for c in row if c.strip()) for row in block.rows))
+                texts.append("\n".join(line for line in lines if line.strip()))
+        finally:
+            self.text = body_text
+        return texts
+
+    # -- what is not imported -------------------------------------------------
+    def list_furniture(self) -> None:
+        """Headers, footers and comments: named, with their text, never imported."""
+        for rel in self.document.part.rels.values():
+            if rel.is_external:
+                continue
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            if kind not in ("header", "footer", "comments"):
+                continue
+            root = _part_root(rel.target_part)
+            if root is None:
+                continue
+            if kind == "comments":
+                for comment in root.iterfind(w("comment")):
+                    self.left.add("comment", _plain_text(comment))
+            else:
+                text = _plain_text(root)
+                if text.strip():
+                    self.left.add(kind, text)
 
 
 def _heading_level(paragraph) -> tuple[int, bool]:
     """(heading level or 0, whether it is the document title)."""
-    style = paragraph.style
-    while style is not None:
+    style, depth = paragraph.style, 0
+    while style is not None and depth < _STYLE_DEPTH:
+        depth += 1
         name = (style.name or "").strip()
         if name.lower() in _TITLE_STYLES:
             return 0, True
@@ -107,65 +196,43 @@ def _outline_level(element) -> int:
     return 0
 
 
-def _table_rows(table) -> list[list[str]]:
-    rows = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell is returned once per grid column
-                continue
-            seen.add(id(cell._tc))
-            cells.append(cell.text)
-        rows.append(cells)
-    return rows
+
+class _StyledParagraph:
+    """What the heading and numbering rules read of a paragraph: its XML and its style."""
+
+    def __init__(self, p, style):
+        self._p, self.style = p, style
 
 
-@lru_cache(maxsize=None)
-def _compiled(expr: str) -> etree.XPath:
-    return etree.XPath(expr, namespaces=NS)
+def _related_root(part, reltype_end: str):
+    for rel in part.rels.values():
+        if not rel.is_external and rel.reltype.endswith("/" + reltype_end):
+            return _part_root(rel.target_part)
+    return None
 
 
-def _xp(element, expr: str) -> list:
-    """XPath with the Word namespaces, on python-docx and plain lxml elements alike."""
-    return _compiled(expr)(element)
+def _part_root(part):
+    """The XML of a package part, parsed without entities or network access."""
+    element = getattr(part, "element", None)
+    if element is not None:
+        return element
+    from docx.oxml.parser import parse_xml
+
+    try:
+        return parse_xml(part.blob)
+    except Exception:  # noqa: BLE001 - an unreadable side part is no text
+        return None
 
 
-def _text_box_texts(p) -> list[str]:
-    texts = []
-    # Word stores a text box twice (mc:Choice and mc:Fallback): read one copy.
-    for para in _xp(p, ".//w:txbxContent[not(ancestor::mc:Fallback)]/w:p"):
-        text = "".join(_xp(para, ".//w:t/text()"))
-        if text.strip():
-            texts.append(text)
-    return texts
-
-
-def _header_footer_text(document) -> str:
-    found: list[str] = []
-    for section in document.sections:
-        for part in (section.header, section.footer):
-            try:
-                if part.is_linked_to_previous:
-                    continue
-                for para in part.paragraphs:
-                    text = para.text.strip()
-                    if text and text not in found:
-                        found.append(text)
-            except Exception:  # noqa: BLE001 - a missing header part is no text
-                continue
-    text = "；".join(found)
-    return text if len(text) <= 60 else text[:60] + "……"
-
-
-def _footnote_count(document) -> int:
-    count = 0
-    for rel in document.part.rels.values():
-        if rel.reltype.endswith(("/footnotes", "/endnotes")) and not rel.is_external:
-            root = etree.fromstring(rel.target_part.blob)
-            # ids -1 and 0 are Word's separator lines, not notes
-            count += sum(1 for note in _xp(root, "./w:footnote | ./w:endnote")
-                         if note.get(f"{{{W}}}id") not in ("-1", "0") and "".join(_xp(note, ".//w:t/text()")).strip())
-    return count
+def _plain_text(element) -> str:
+    """Text of a header, footer or comment, for naming it in a note."""
+    reader = WordText(Leftovers())
+    parts = []
+    for p in element.iter(w("p")):
+        text = reader.paragraph_text(p).replace(SOFT, " ").replace(PAGE, " ").strip()
+        if text:
+            parts.append(text)
+    return " ".join(parts)
 
 
 class _Numbering:
@@ -188,7 +255,7 @@ class _Numbering:
         if self.root is None:
             return ""
         num_id, ilvl = self._num_pr(paragraph)
-        if not num_id or num_id == "0":
+        if not num_id.isdigit() or num_id == "0":
             return ""
         spec = self._level(num_id, ilvl)
         if spec is None or spec["format"] in ("bullet", "none"):
@@ -209,8 +276,9 @@ class _Numbering:
     def _num_pr(self, paragraph) -> tuple[str, int]:
         num_ids = _xp(paragraph._p, "./w:pPr/w:numPr/w:numId/@w:val")
         ilvls = _xp(paragraph._p, "./w:pPr/w:numPr/w:ilvl/@w:val")
-        style = paragraph.style
-        while not num_ids and style is not None:  # numbering given by the style
+        style, depth = paragraph.style, 0
+        while not num_ids and style is not None and depth < _STYLE_DEPTH:  # numbering given by the style
+            depth += 1
             num_ids = _xp(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
             ilvls = ilvls or _xp(style.element, "./w:pPr/w:numPr/w:ilvl/@w:val")
             style = style.base_style

@@ -5,6 +5,7 @@ to put it that never overwrites another entry unless asked to."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +20,18 @@ from .metadata import Guess, Metadata
 REVIEW = "待核对："
 
 
-def render_entry(meta: Metadata, body: str, source_name: str, today: dt.date | None = None) -> str:
+def render_entry(meta: Metadata, body: str, source_name: str, today: dt.date | None = None,
+                 review_notes: list[str] | tuple = ()) -> str:
+    """``review_notes``: what the reviewer must look at beyond the fields
+    (content of the source not imported, or imported in another form);
+    each is a ``# 待核对：`` comment at the top of the front matter."""
     today = today or dt.date.today()
     lines = [
         "---",
-        f"# 由 casebook import 于 {today.isoformat()} 从“{source_name}”导入。",
+        f"# 由 casebook import 于 {today.isoformat()} 从“{_comment(source_name)}”导入。",
         f"# 标有“{REVIEW[:-1]}”的值是自动推断的：逐项核对或改正，然后删去该注释。",
         "# 全部核对完毕后删去 status: draft 一行，条目才会发布。",
+        *(f"# {REVIEW}{_comment(note)}" for note in review_notes),
         _line("title", meta.title),
         _line("type", Guess(meta.type.value.key, meta.type.note)),
         _line("unit", meta.unit),
@@ -36,13 +42,25 @@ def render_entry(meta: Metadata, body: str, source_name: str, today: dt.date | N
         guess = getattr(meta, key)
         if guess is not None:
             lines.append(_line(key, guess))
-    lines += [_line("source", Guess(source_name)), "status: draft", "---", "", body.rstrip("\n"), ""]
+    lines += [_line("source", Guess(inert(source_name))), "status: draft", "---", "", body.rstrip("\n"), ""]
     return "\n".join(lines)
+
+
+def inert(text: str) -> str:
+    """Text that no page can take for an HTML tag, however it is shown:
+    ASCII ``<`` ``>`` become full-width ``＜`` ``＞``."""
+    return text.replace("<", "＜").replace(">", "＞")
+
+
+def _comment(text: str) -> str:
+    """One line of a YAML comment: a line break in a file name or a note
+    must not end the comment and start a field."""
+    return re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+", " ", text)
 
 
 def _line(key: str, guess: Guess, raw: bool = False) -> str:
     value = str(guess.value) if raw else yaml_value(guess.value)
-    comment = f"  # {REVIEW}{guess.note}" if guess.note else ""
+    comment = f"  # {REVIEW}{_comment(guess.note)}" if guess.note else ""
     return f"{key}: {value}{comment}"
 
 
