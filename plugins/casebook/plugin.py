@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
@@ -21,6 +22,7 @@ from .fields import ENTRY_TYPES, FIELDS
 from .library import PROFILES, Library, load_library
 from .offline import scrub_theme_assets
 from .reference import expand_markers
+from .reproducible import fix_sitemap, source_date_epoch
 from .schema import SCHEMA_URI, schema_json
 from .search import INDEX_URI, build_index
 from .site import PER_PAGE, SitePlan, plan_site
@@ -52,6 +54,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return profile if profile in PROFILES else self.config.profile
 
     def on_config(self, config):
+        try:  # reproducible builds: the only date in the output (see reproducible.py)
+            self.source_date_epoch = source_date_epoch(os.environ)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
         root = Path(config.config_file_path).parent
         self.cases_dir = (root / self.config.cases_dir).resolve()
         self.root = root.resolve()
@@ -131,6 +137,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)
+        fix_sitemap(Path(config.site_dir), self.source_date_epoch)  # no build date in the output
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))
