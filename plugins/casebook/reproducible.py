@@ -29,7 +29,7 @@ def source_date_epoch(environ) -> int | None:
     Raises ValueError with a Chinese message for anything else: MkDocs
     itself would stop with a traceback on such a value."""
     raw = environ.get(ENV_NAME)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     if not raw.isascii() or not raw.isdigit():
         raise ValueError(f"环境变量 {ENV_NAME}=“{raw}”无效：应为 1970 年以来的整秒数"
