@@ -224,6 +224,10 @@ def test_public_and_internal_are_separate(nginx, sites):
         assert get(nginx, PUBLIC_HOST, "/" + url_of(rel)).status == 404
         assert get(nginx, INTERNAL_HOST, PREFIX + url_of(rel)).status == 200
     assert get(nginx, PUBLIC_HOST, PREFIX).status == 404  # the public host has no /anli/
+    # Any other host name (an IP address, a typo) gets the public site, never the internal one.
+    for host in ("127.0.0.1", "other.example"):
+        assert get(nginx, host, "/").body == (public / "index.html").read_bytes()
+        assert get(nginx, host, PREFIX).status == 404
 
 
 def test_internal_site_asks_for_the_password(nginx):
