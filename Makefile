@@ -4,10 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build build-public check test bench chromium clean
+.PHONY: setup serve build build-public check test bench chromium nginx clean
 
 setup: $(STAMP)
 
@@ -24,6 +25,15 @@ chromium:
 	  else echo "需要 $(CHROMIUM)：请以 root 运行 make test，或先执行 apt-get install chromium"; exit 1; fi; \
 	fi
 
+# Debian's nginx for the web-server test (tests/test_nginx.py runs it on 127.0.0.1
+# with the shipped config; the system service is not used) and openssl for its password file.
+nginx:
+	@if [ ! -x $(NGINX) ] || ! command -v openssl >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx openssl >/dev/null; \
+	  else echo "需要 $(NGINX)：请以 root 运行 make test，或先执行 apt-get install nginx openssl"; exit 1; fi; \
+	fi
+
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
@@ -36,7 +46,7 @@ build-public: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/casebook check
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium nginx
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP) chromium

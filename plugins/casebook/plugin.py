@@ -25,6 +25,7 @@ from .htmlsafe import sanitise_html
 from .library import PROFILE_LABELS, PROFILES, Library, load_library
 from .offline import scrub_theme_assets
 from .reference import expand_markers
+from .reproducible import fix_sitemap, source_date_epoch
 from .schema import all_schemas
 from .search import INDEX_URI, build_index
 from .site import PER_PAGE, SitePlan, plan_site
@@ -83,6 +84,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_config(self, config):
         self.profile = chosen_profile(self.config.profile, os.environ.get("CASEBOOK_PROFILE"))
+        try:  # reproducible builds: the only date in the output (see reproducible.py)
+            self.source_date_epoch = source_date_epoch(os.environ)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
         md = markdown_lib.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
         self.render = lambda text: md.reset().convert(text)  # the site's Markdown, for summaries
         root = Path(config.config_file_path).parent
@@ -185,6 +190,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)
+        fix_sitemap(Path(config.site_dir), self.source_date_epoch)  # no build date in the output
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))
