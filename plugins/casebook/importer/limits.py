@@ -12,11 +12,12 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from ..textfile import MAX_ENTRY_BYTES as _ENTRY_LIMIT
 from .model import ImportFailure
 
 MB = 1024 * 1024
 MAX_TEXT_BYTES = 2 * MB  # a .txt/.md source: larger is several documents in one
-MAX_ENTRY_BYTES = 2 * MB  # the draft written, whatever the source
+MAX_ENTRY_BYTES = _ENTRY_LIMIT  # the draft written: no larger than check accepts an entry
 MAX_DOCX_BYTES = 50 * MB  # the .docx file as stored (photographs make it large)
 MAX_DOCX_UNPACKED = 100 * MB  # all its members once unpacked
 MAX_DOCX_PART = 25 * MB  # one XML member unpacked: parsed into memory as a tree

@@ -14,10 +14,11 @@ import yaml
 from ..entry import split_front_matter
 from ..newentry import yaml_value
 from ..paths import shown
+from ..review import REVIEW_MARKER
 from ..slugs import entry_slug
 from .metadata import Guess, Metadata
 
-REVIEW = "待核对："
+REVIEW = f"{REVIEW_MARKER}："  # check refuses a published entry that still has one
 
 
 def render_entry(meta: Metadata, body: str, source_name: str, today: dt.date | None = None,
