@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
+PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -34,8 +35,9 @@ nginx:
 	  else echo "需要 $(NGINX)：请以 root 运行 make test，或先执行 apt-get install nginx openssl"; exit 1; fi; \
 	fi
 
+# `casebook serve` says in Chinese when the port is taken (PORT=8001 make serve).
 serve: $(STAMP)
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	@$(VENV)/bin/casebook serve --port $(PORT)
 
 build: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict

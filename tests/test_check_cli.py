@@ -181,10 +181,32 @@ def test_pre_commit_hook_runs_check_on_staged_entries():
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = {h["id"]: h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]}
     entries = hooks["casebook-check"]
-    assert entries["entry"] == "casebook check"
+    assert entries["entry"] == "scripts/precommit-check" and entries["language"] == "script"
     assert entries["files"] == r"^cases/.*\.md$"
-    assert entries["language"] == "system"
     assert entries.get("pass_filenames", True) is True
+    assert (REPO / entries["entry"]).stat().st_mode & 0o111  # executable
+
+
+def test_pre_commit_hook_works_without_an_activated_venv(tmp_path):
+    """Run as pre-commit runs it: a plain PATH without the venv; it finds the
+    project's .venv itself, and says in Chinese when there is none."""
+    import os
+    import subprocess
+
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if ".venv" not in p)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")} | {"PATH": path}
+    good = sorted((REPO / "cases" / "practices").glob("*.md"))[0]
+    result = subprocess.run([str(REPO / "scripts" / "precommit-check"), str(good)], capture_output=True,
+                            text=True, env=env, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "没有发现问题" in result.stderr
+    # a clone without .venv: the hook copied elsewhere finds none
+    hook = tmp_path / "scripts" / "precommit-check"
+    hook.parent.mkdir()
+    hook.write_bytes((REPO / "scripts" / "precommit-check").read_bytes())
+    hook.chmod(0o755)
+    result = subprocess.run([str(hook)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 1 and "make setup" in result.stderr and "Traceback" not in result.stderr
 
 
 def _jsonc(text: str):

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import newentry
+from . import newentry, preview
 from .importer import command as import_command
 from .library import PROFILES, check_entries, load_library
 
@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     # `new` and `import` live in their own modules; they only register here.
     newentry.register(sub)
     import_command.register(sub)
+    preview.register(sub)
     return parser
 
 

@@ -1,0 +1,8 @@
+"""``python -m casebook``: the same as the ``casebook`` command (Windows
+editors can run ``.venv\\Scripts\\python -m casebook`` without activating)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
