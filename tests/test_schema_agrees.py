@@ -76,7 +76,7 @@ def test_schema_and_check_agree_on_every_sample_and_broken_entry(tmp_path_factor
 
 @pytest.mark.parametrize("field,value,valid", [
     ("date", "2023-02-29", False), ("date", "2024-02-29", True), ("date", "2023-6-5", True),
-    ("date", "2023-13", False), ("date", 2023, True), ("date", f"{dt.date.today().year + 2}", False),
+    ("date", "2023-13", False), ("date", 2023, True), ("date", "1948", False), ("date", "2100", False),
     ("title", "", False), ("title", "  ", False), ("title", 2023, True), ("tags", [2023, "家书"], True),
     ("themes", "家风建设、廉洁文化", True), ("themes", "家风建设、不存在", False), ("related", ["no-such"], False),
 ])
