@@ -34,7 +34,7 @@ LAST_YEAR = 2099  # fixed, so two builds on different days give the same schema
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))  # stable: no set order
 
 
 def _date_schema(last_year: int) -> dict:
