@@ -54,3 +54,21 @@ def test_the_theme_title_block_is_overridden_by_an_autoescaped_template():
     layout = (TEMPLATES / "casebook" / "layout.html").read_text(encoding="utf-8")
     assert "{% block htmltitle %}" in layout
     assert "partials/header.html" in AUTOESCAPED and (TEMPLATES / "partials" / "header.html").exists()
+
+
+def test_the_sanitiser_keeps_what_bodies_need():
+    from casebook.htmlsafe import sanitise_html
+
+    kept = sanitise_html('<table><tr><td style="text-align: center">格</td></tr></table>第一行<br>第二行'
+                         '<details open><summary>展开</summary>内容</details>'
+                         '<img src="../images/a.png" alt="图"><a href="../../practices/x/">站内</a>'
+                         '<h2 id="一背景">一、背景</h2><sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>')
+    for piece in ('<td style="text-align:center">格</td>', "<br>", "<details open", "<summary>展开</summary>",
+                  '<img src="../images/a.png" alt="图">', 'href="../../practices/x/"', 'id="一背景"',
+                  'href="#fn:1"'):
+        assert piece in kept, piece
+    dropped = sanitise_html('<img src="http://example.invalid/a.png"><img src="//example.invalid/b.png">'
+                            '<a href="javascript:alert(1)">j</a><a href="data:text/html,x">d</a>'
+                            '<iframe src="/x"></iframe><p style="position:fixed" onclick="x">p</p>')
+    assert "example.invalid" not in dropped and "javascript" not in dropped and "data:" not in dropped
+    assert "iframe" not in dropped and "style" not in dropped and "onclick" not in dropped and "<p>p</p>" in dropped
