@@ -219,7 +219,7 @@ def test_footnotes_and_endnotes_become_markdown_footnotes(tmp_path):
 
 
 def test_the_site_renders_footnotes():
-    extensions = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    extensions = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#").replace("!ENV", ""))
     names = [e if isinstance(e, str) else next(iter(e)) for e in extensions["markdown_extensions"]]
     assert "footnotes" in names
 

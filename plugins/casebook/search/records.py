@@ -69,6 +69,8 @@ def _term_words(terms: list[Term], with_group: bool = False) -> list[str]:
 
 def _year_words(date: str) -> list[str]:
     """The date as written and in Chinese: 2023-06-15, 2023年, 2023年6月, 2023年6月15日."""
+    if not date:  # an undated draft, in the preview
+        return []
     parts = [int(p) for p in date.split("-")]
     words = [date, f"{parts[0]}年"]
     if len(parts) > 1:
@@ -94,7 +96,7 @@ def make_record(entry: Entry, number: int) -> SearchRecord:
         "type": [entry.type.key],
         "unit": [entry.unit.name],
         "themes": [t.name for t in entry.themes],
-        "year": [entry.year],
+        "year": [entry.year] if entry.year else [],
         "violations": [v.name for v in entry.violations],
         "outcomes": [o.name for o in entry.outcomes],
     }
