@@ -64,7 +64,7 @@ def _date_line(line: str, alone: bool) -> tuple[str, str] | None:
         match = pattern.search(written)
         if match and not written[match.end():].strip(_BRACKETS):
             before = written[:match.start()].strip(_BRACKETS)
-            if (alone and before) or re.search(r"[。！？；，,;!?、]", before) or (before and before[0] in "一二三四五六七八九十"):
+            if (alone and before) or re.search(r"[。！？；，,;!?、：:]", before) or (before and before[0] in "一二三四五六七八九十"):
                 return None
             iso = _iso(*match.groups())
             return (iso, line.strip()) if iso else None

@@ -117,14 +117,13 @@ def _in_short_lines(lines: list[str], units: Vocabulary):
 
 
 def _subject(paragraph: str, units: Vocabulary):
-    """The vocabulary unit that acts in the opening paragraph: the first one
-    written at the start of a clause; else the first one named."""
+    """The unit that acts in the opening paragraph: the first one written at
+    the start of a clause (``今年以来，市妇联…``), not one the sentence
+    merely names (``在市委组织部的指导下``, ``会同市财政局``)."""
     hits = _terms_in(paragraph, units, with_positions=True)
     for term, written, at in hits:
         if _SUBJECT_BEFORE.search(paragraph[:at]) and not paragraph[at + len(written):].startswith("的"):
             return term, written
-    if hits:
-        return hits[0][:2]
     for found in _TEXT_UNIT.finditer(paragraph):  # a unit not in the vocabulary, acting
         if _SUBJECT_BEFORE.search(paragraph[:found.start()]) and not re.search("[的和与及、]", found.group(0)):
             return units.resolve(found.group(0)), found.group(0)
