@@ -86,7 +86,7 @@ KINDS = {
     "date 2099 as text": (write(P, entry(head=HEAD.replace("2023-06-15", '"2099-01"'))), F, 4, "date", ["2099"]),
     "date 1800 as number": (write(P, entry(head=HEAD.replace("2023-06-15", "1800"))), F, 4, "date", ["1800"]),
     "date as list": (write(P, entry(head=HEAD.replace("2023-06-15", "[2023]"))), F, 4, "date", ["日期应写作一个日期"]),
-    "empty date": (write(P, entry(head=HEAD.replace("2023-06-15", ""))), F, 4, "date", ["日期应写作一个日期"]),
+    "empty date": (write(P, entry(head=HEAD.replace("2023-06-15", ""))), F, 4, "date", ["还没有填写日期"]),
     "impossible date": (write(P, entry(head=HEAD.replace("2023-06-15", "2023-02-30"))), F, 4, "date", ["不存在"]),
     "GBK file": (write(P, ("---\ntitle: 标题\nunit: 市妇联\n" + "date: 2023-06-15\nthemes: [家风建设]\n---\n正文\n")
                        .encode("gbk")), F, 2, "文件", ["不是 UTF-8", "第 2 行"]),

@@ -51,11 +51,15 @@ def test_writes_into_the_type_folder_named_by_the_slug_rule(project, capsys):
     assert run(project, source) == 0
     out = capsys.readouterr().out
     [entry] = entries(project)
-    # the text names no year: the date is this year, marked for review
-    year = str(dt.date.today().year)
+    # the text states no date: none is invented, in the field or in the file name
     assert entry.parent == project / "cases" / "reports"
-    assert entry.name == entry_slug("市妇联关于清廉机关建设情况的汇报", year) + ".md"
+    assert entry.name == entry_slug("市妇联关于清廉机关建设情况的汇报", "") + ".md"
+    assert not entry.name.startswith(str(dt.date.today().year))
     assert "已写入" in out and "共 1 个文件：已写入 1 个" in out
+    assert "待填写" in out and "检查：date：还没有填写日期" in out
+    assert main(["--root", str(project), "check"]) == 1
+    assert "reports/" + entry.name + ":8: date: 还没有填写日期" in capsys.readouterr().out
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\ndate:", "\ndate: 2023 "), encoding="utf-8")
     assert main(["--root", str(project), "check"]) == 0
 
 
@@ -94,7 +98,7 @@ def test_a_different_document_with_the_same_name_gets_a_new_one(project, capsys)
     second = write(project / "乙" / "汇报二.txt", REPORT.replace("修订内部管理制度8项", "修订内部管理制度9项"))
     assert run(project, first, second) == 0
     names = {p.stem for p in entries(project)}
-    base = entry_slug("市妇联关于清廉机关建设情况的汇报", str(dt.date.today().year))
+    base = entry_slug("市妇联关于清廉机关建设情况的汇报", "")
     assert names == {base, f"{base}-2"}
     assert "已被占用" in capsys.readouterr().out
 
@@ -139,10 +143,10 @@ def test_unknown_unit_reported_with_the_closest_known(project, capsys):
     source = write(project / "汇报.txt", REPORT.replace("市妇联", "市妇女会"))
     assert run(project, source) == 0
     out = capsys.readouterr().out
-    assert "单位“市妇女会”不在单位词表中，最接近的是：市妇联" in out
+    assert "单位“市妇女会”不在单位词表中（最接近的是：市妇联" in out
     assert "检查：unit：未知单位“市妇女会”" in out
     [entry] = entries(project)
-    assert "unit: 市妇女会  # 待核对：" in entry.read_text(encoding="utf-8")
+    assert "unit: 市妇女会  # 待核对：标题中的“市妇女会”不在 cases/units.yml 中" in entry.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("args, words", [

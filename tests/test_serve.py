@@ -43,6 +43,10 @@ def test_serve_shows_problems_and_keeps_serving_valid_entries(tmp_path):
     (project / "cases" / "reports" / "2023-draft-preview.md").write_text(
         "---\ntitle: 预览中的草稿\nunit: 市妇联  # 待核对：根据标题识别\ndate: 2023\nthemes: [家风建设]\n"
         "status: draft\n---\n\n草稿正文。\n", encoding="utf-8")
+    # as casebook import leaves a document that states no date
+    (project / "cases" / "reports" / "undated-draft.md").write_text(
+        "---\ntitle: 没有日期的草稿\nunit: 市妇联\ndate:  # 待核对：原文没有写日期\nthemes: [家风建设]\n"
+        "status: draft\n---\n\n草稿正文。\n", encoding="utf-8")
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
@@ -56,6 +60,8 @@ def test_serve_shows_problems_and_keeps_serving_valid_entries(tmp_path):
         draft = _wait_for(base + "/reports/2023-draft-preview/", "预览中的草稿")
         assert "cb-draft" in draft and "只在本地预览中显示" in draft and "第 3 行：unit: 市妇联（待核对：根据标题识别）" in draft
         assert "cb-badge--draft" in _wait_for(base + "/reports/", "预览中的草稿")
+        undated = _wait_for(base + "/reports/undated-draft/", "没有日期的草稿")
+        assert "待填写（草稿）" in undated and "第 4 行：date:（待核对：原文没有写日期）" in undated
         good = sorted((project / "cases" / "practices").glob("*.md"))[0]
         (project / "cases" / "practices" / "new-broken.md").write_text(
             "---\ntitle: 新条目\nunit: 不存在的单位\ndate: 2024-01-01\nthemes: [作风建设]\n---\n正文\n", encoding="utf-8")

@@ -72,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--profile", choices=PROFILES, default="internal")
     check.set_defaults(run=run_check)
 
-    rename = sub.add_parser("rename", help="按 date 给文件名日期不符的条目改名",
-                            description="文件名开头的日期与 date 不一致时，按 date 改名，并更新其他条目 related 中指向它的名称")
+    rename = sub.add_parser("rename", help="按 date 给文件名日期不符或没有日期的条目改名",
+                            description="文件名开头的日期与 date 不一致，或文件名没有日期（导入时原文没写日期）时，"
+                                        "按 date 改名，并更新其他条目 related 中指向它的名称")
     rename.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="只改这些条目（默认：全部）")
     rename.add_argument("--dry-run", action="store_true", help="只列出将要做的改动，不改文件")
     rename.set_defaults(run=run_rename)
@@ -141,7 +142,7 @@ def run_rename(args) -> int:
         return EXIT_USAGE
     plans = plan_renames(args.root, args.paths or None)
     if not plans:
-        print("没有需要改名的条目：文件名的日期都与 date 一致。")
+        print("没有需要改名的条目：文件名的日期都与 date 一致（date 还没填写的条目不改名）。")
         return EXIT_OK
     refused = 0
     for plan in plans:

@@ -36,7 +36,7 @@ class Entry:
     src_uri: str  # relative to cases/, e.g. practices/<slug>.md
     title: str
     unit: Term
-    date: str  # as written, normalised: YYYY, YYYY-MM or YYYY-MM-DD
+    date: str  # as written, normalised: YYYY, YYYY-MM or YYYY-MM-DD; "" only in a draft not yet dated
     themes: list[Term]
     body: str
     body_line: int  # line of the first body line in the file
@@ -57,12 +57,13 @@ class Entry:
 
     @property
     def year(self) -> str:
-        return self.date[:4]
+        return self.date[:4]  # "" for an undated draft: in no year
 
     @property
     def sort_key(self) -> tuple:
-        """Newest first when sorted ascending: dates, then slug for stability."""
-        parts = [int(p) for p in self.date.split("-")]
+        """Newest first when sorted ascending: dates, then slug for stability
+        (an undated draft last)."""
+        parts = [int(p) for p in self.date.split("-") if p]
         parts += [0] * (3 - len(parts))
         return (-parts[0], -parts[1], -parts[2], self.slug)
 
@@ -213,11 +214,11 @@ class _EntryChecker:
 
         title = self.text(values, "title", line_of("title"))
         unit = self.term(values, "unit", line_of("unit"))
-        date = self.date(values.get("date"), line_of("date")) if "date" in values else None
+        status = self.choice(values, "status", line_of("status")) or "published"
+        date = self.date(values.get("date"), line_of("date"), draft=status == "draft") if "date" in values else None
         themes = self.terms(values, "themes", line_of("themes"))
         violations = self.terms(values, "violations", line_of("violations"))
         outcomes = self.terms(values, "outcomes", line_of("outcomes"))
-        status = self.choice(values, "status", line_of("status")) or "published"
         audience = self.choice(values, "audience", line_of("audience")) or "public"
         report_kind = self.choice(values, "report_kind", line_of("report_kind"))
         related = [self.related_slug(s, line_of("related")) for s in self.strings(values, "related", line_of("related"))]
@@ -351,12 +352,19 @@ class _EntryChecker:
             return None
         return value
 
-    def date(self, value, line: int) -> str | None:
+    def date(self, value, line: int, draft: bool = False) -> str | None:
+        """The date normalised, or None. ``date:`` left empty (as the importer
+        leaves it when the document states no date) is asked for; a draft
+        with it still parses, undated (""), so the preview can show it."""
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
             value = value.isoformat()  # range-checked below like any other form
-        if value is None or isinstance(value, (list, dict, bool)):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problem(line, "date", "还没有填写日期", "填写材料的形成日期，写作 2023-06-15、2023-06 或 2023",
+                         fatal=not draft)
+            return "" if draft else None
+        if isinstance(value, (list, dict, bool)):
             self.problem(line, "date", "日期应写作一个日期", "写作 2023-06-15、2023-06 或 2023")
             return None
         if isinstance(value, (int, float)) and self.raw.get("date"):

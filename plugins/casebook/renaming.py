@@ -1,6 +1,8 @@
 """``casebook rename``: a file whose name starts with another date than its
 ``date`` gets the name of its date, and every ``related`` that names it is
-updated, so a corrected date never leaves a wrong URL or a broken link."""
+updated, so a corrected date never leaves a wrong URL or a broken link.
+A name with no date at all (``casebook import`` writes one when the document
+states no date) gets the date once it is filled in."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .entry import split_front_matter, written_date
-from .review import date_disagrees, renamed_slug
+from .review import date_disagrees, renamed_slug, slug_date
 from .scan import scan_cases
 from .textfile import MAX_ENTRY_BYTES, read_text
 
@@ -33,7 +35,7 @@ def plan_renames(root: Path, only: list[Path] | None = None) -> list[Rename]:
         if wanted is not None and path.resolve() not in wanted:
             continue
         date = written_date(texts[path])
-        if not date or not date_disagrees(path.stem, date):
+        if not date or not (date_disagrees(path.stem, date) or not slug_date(path.stem)):
             continue
         new_slug = renamed_slug(path.stem, date)
         plan = Rename(path, path.with_name(f"{new_slug}.md"))

@@ -131,7 +131,8 @@ def entry_panel(entry: Entry, tax: Taxonomy) -> list[dict]:
     rows = [
         row("type", [link(entry.type.label, f"{entry.type.folder}/")]),
         row("unit", [link(entry.unit.name, f"units/{entry.unit.slug}/", ("unit", entry.unit.name))]),
-        row("date", [link(entry.date, f"years/{entry.year}/", ("year", entry.year))]),
+        row("date", [link(entry.date, f"years/{entry.year}/", ("year", entry.year)) if entry.date
+                     else link("待填写（草稿）")]),
         row("themes", [link(t.name, f"themes/{t.slug}/", ("theme", t.name)) for t in entry.themes]),
     ]
     if entry.report_kind:

@@ -93,7 +93,8 @@ def build_taxonomy(entries: list[Entry], vocabs: Vocabularies) -> Taxonomy:
 
     by_year: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
-        by_year[entry.year].append(entry)
+        if entry.year:  # an undated draft (preview only) is in no year
+            by_year[entry.year].append(entry)
     years = [TermPage("years", y, y, by_year[y]) for y in sorted(by_year, reverse=True)]
 
     tag_slugs = _tag_slugs(entries)

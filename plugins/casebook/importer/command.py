@@ -160,6 +160,24 @@ def _import_safely(path: Path, settings: ImportSettings) -> ImportResult:
                                                  "请把这个文件和这条提示交给维护人员"])
 
 
+def print_new_units(results: list[ImportResult], out: Console) -> None:
+    """The lines to append to cases/units.yml, once per new unit, unindented
+    so they can be copied as they are."""
+    proposed: dict[str, tuple] = {}
+    for result in results:
+        if result.meta is not None and result.meta.new_unit is not None and result.status != FAILED:
+            new = result.meta.new_unit
+            proposed.setdefault(new.name, (new, []))[1].append(result.source.name)
+    if not proposed:
+        return
+    out.print("\n新单位：下列单位不在 cases/units.yml 中。确是新单位的话，把这几行原样加到 cases/units.yml 末尾"
+              "（group 是推断的，请核对），再删去条目中相应的“待核对”说明：", markup=False)
+    for new, sources in proposed.values():
+        out.print(f"# {new.name}：见 {'、'.join(sources)}；group 推断依据：{new.group_reason}", markup=False)
+        for line in new.yaml_lines():
+            out.print(line, markup=False, highlight=False)
+
+
 def print_summary(results: list[ImportResult], out: Console, dry_run: bool) -> None:
     table = Table(title="导入结果（预览，未写文件）" if dry_run else "导入结果", title_justify="left",
                   show_lines=False, expand=False)
@@ -169,7 +187,7 @@ def print_summary(results: list[ImportResult], out: Console, dry_run: bool) -> N
         meta = result.meta
         table.add_row(result.source.name, STATUS_LABELS[result.status] + ("（覆盖）" if result.overwrote else ""),
                       shown(result.target) if result.target else "—",
-                      str(meta.unit.value or "—") if meta else "—", str(meta.date.value) if meta else "—",
+                      str(meta.unit.value or "—") if meta else "—", (str(meta.date.value) or "待填写") if meta else "—",
                       f"{result.review_count} 项" if meta else "—")
     out.print(table)
 
@@ -186,6 +204,7 @@ def print_summary(results: list[ImportResult], out: Console, dry_run: bool) -> N
             for line in lines:
                 out.print(f"  · {line}", markup=False)
 
+    print_new_units(results, out)
     written = sum(r.status in (WRITTEN, PLANNED) for r in results)
     failed = sum(r.status == FAILED for r in results)
     skipped = sum(r.status == SKIPPED for r in results)

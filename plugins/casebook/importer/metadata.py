@@ -12,19 +12,13 @@ from dataclasses import dataclass, field
 
 from ..fields import TYPE_BY_KEY, EntryType
 from ..vocab import Term, Vocabulary, Vocabularies
+from .dates import document_date, missing_date_note
+from .issuer import NewUnit, clean_name, find_issuer, propose_unit
 from .structure import Outline
 
 REPORT_WORDS = ("汇报", "报告", "发言", "述职", "讲话", "总结")
 _CASE_SIGNS = re.compile(r"给予.{0,15}?(?:处分|警告|记过|降级|撤职|开除)|开除党籍|留党察看|移送(?:司法|检察)机关"
                          r"|立案审查|严重违纪|违纪违法问题|受贿|贪污")
-_YEAR = re.compile(r"(?<![0-9])(19[5-9][0-9]|20[0-9]{2})(?=\s*年)")
-_TITLE_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
-_CN_DATE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
-_SIGNATURE_DATE = re.compile(r"^\s*([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日\s*$")
-_UNIT_SUFFIX = "局委办部会院馆联厅室所站队处科司中心组"
-_TITLE_UNIT = re.compile(rf"^(.{{2,16}}?[{_UNIT_SUFFIX}])(?:关于|在|落实|开展|推进|召开|举办|的|党组|党委|20[0-9]{{2}})")
-_UNIT_START = re.compile(r"^(?:[Xx＊*某]+)?[市区县省州]")  # 市检察院, XX区财政局; not 全市…会
-_TEXT_UNIT = re.compile(r"(?:[市区县]委?)[\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办|部|联|会|院|馆|中心)")
 TITLE_SUFFIX = {"工作汇报": "工作情况汇报", "调研报告": "调研报告", "汇报发言": "汇报发言", "述职报告": "述职报告",
                 "其他": "材料"}
 
@@ -40,12 +34,13 @@ class Metadata:
     title: Guess
     type: Guess  # value: EntryType
     unit: Guess  # value: canonical name, or the unknown name as written
-    date: Guess  # value: YYYY, YYYY-MM or YYYY-MM-DD
+    date: Guess  # value: YYYY, YYYY-MM or YYYY-MM-DD; "" when the document states none
     themes: Guess  # value: list of canonical names
     report_kind: Guess | None = None
     violations: Guess | None = None
     outcomes: Guess | None = None
     warnings: list[str] = field(default_factory=list)  # for the import summary
+    new_unit: NewUnit | None = None  # the unit is not in units.yml: the lines that would add it
 
 
 @dataclass
@@ -66,7 +61,11 @@ def guess_metadata(outline: Outline, vocabs: Vocabularies, overrides: Overrides 
     warnings: list[str] = []
 
     etype = Guess(overrides.type) if overrides.type else guess_type(outline.title, text)
-    unit = Guess(overrides.unit) if overrides.unit else guess_unit(outline, vocabs["units"], warnings)
+    new_unit = None
+    if overrides.unit:
+        unit = Guess(overrides.unit)
+    else:
+        unit, new_unit = guess_unit(outline, vocabs["units"], warnings)
     date = Guess(overrides.date) if overrides.date else guess_date(outline, year_hint, year_hint_reason, today)
     themes = guess_terms(text, vocabs["themes"], "主题", required=True)
     report_kind = violations = outcomes = None
@@ -80,7 +79,7 @@ def guess_metadata(outline: Outline, vocabs: Vocabularies, overrides: Overrides 
     else:
         title = Guess(propose_title(unit.value, etype.value, report_kind.value if report_kind else "", text),
                       "原文没有标题行，此标题按单位和材料类型拟定，请改为准确的标题")
-    return Metadata(title, etype, unit, date, themes, report_kind, violations, outcomes, warnings)
+    return Metadata(title, etype, unit, date, themes, report_kind, violations, outcomes, warnings, new_unit)
 
 
 # -- type ---------------------------------------------------------------------
@@ -116,34 +115,29 @@ def guess_report_kind(outline: Outline) -> Guess:
 
 
 # -- unit ---------------------------------------------------------------------
-def guess_unit(outline: Outline, units: Vocabulary, warnings: list[str]) -> Guess:
-    """The vocabulary unit named most prominently: in the title it counts ten
-    times, in the first paragraph three times, elsewhere once."""
-    title_hits = _term_counts(outline.title, units)
-    written = _TITLE_UNIT.match(outline.title) if outline.title else None
-    if not title_hits and written and _UNIT_START.match(written.group(1)) and units.resolve(written.group(1)) is None:
-        return _unknown_unit(written.group(1), units, warnings, "标题中的单位")
-    scores: Counter = Counter()
-    for part, weight in ((outline.title, 10), (outline.first_paragraph, 3), (outline.plain_text, 1)):
-        for term, count in _term_counts(part, units).items():
-            scores[term] += weight * count
-    if scores:
-        best, _ = max(scores.items(), key=lambda kv: (kv[1], -outline.plain_text.find(kv[0].name)))
-        where = "标题" if best in title_hits else ("开头一段" if best in _term_counts(outline.first_paragraph, units)
-                                                else "正文")
-        return Guess(best.name, f"根据{where}中的“{_first_written(outline.plain_text, best)}”识别")
-    found = _TEXT_UNIT.search(outline.title + "\n" + outline.first_paragraph)
-    if found:
-        return _unknown_unit(found.group(0), units, warnings, "开头的单位")
-    warnings.append("未能识别单位：请在 unit 中填写 cases/units.yml 里的单位")
-    return Guess("", "未能识别单位，请填写 cases/units.yml 中的单位名称")
+_WHERE = {"标题": "标题", "文末落款": "文末落款", "开头": "开头的单位行", "开头一段": "开头一段"}
 
 
-def _unknown_unit(name: str, units: Vocabulary, warnings: list[str], where: str) -> Guess:
+def guess_unit(outline: Outline, units: Vocabulary, warnings: list[str]) -> tuple[Guess, NewUnit | None]:
+    """The issuer (see issuer.py); a name not in the vocabulary comes with
+    the lines that would add it."""
+    found = find_issuer(outline, units)
+    if found is None:
+        warnings.append("未能识别单位：请在 unit 中填写 cases/units.yml 里的单位")
+        return Guess("", "未能识别单位，请填写 cases/units.yml 中的单位名称"), None
+    term = found.term or units.resolve(clean_name(found.written))
+    if term is not None:
+        if found.where == "正文":
+            return Guess(term.name, f"标题、落款和开头都没有写单位，按正文中提到最多的“{found.written}”推断；"
+                                    "它可能只是被提到的单位，请核对"), None
+        return Guess(term.name, f"根据{_WHERE[found.where]}中的“{found.written}”识别"), None
+    name = clean_name(found.written)
+    new = propose_unit(name, units)
     close = units.suggest(name)
-    hint = f"，最接近的是：{'、'.join(close)}" if close else ""
-    warnings.append(f"单位“{name}”不在单位词表中{hint}")
-    return Guess(name, f"{where}“{name}”不在 cases/units.yml 中{hint}；请改为词表中的单位，或先在词表中新增")
+    hint = f"（最接近的是：{'、'.join(close)}）" if close else ""
+    warnings.append(f"单位“{name}”不在单位词表中{hint}：如是新单位，把下方“新单位”中的几行加到 cases/units.yml 末尾")
+    return Guess(name, f"{_WHERE[found.where]}中的“{found.written}”不在 cases/units.yml 中：是新单位就按上方说明"
+                       f"把它加入词表，否则改为词表中的单位{hint}"), new
 
 
 def _first_written(text: str, term: Term) -> str:
@@ -154,49 +148,12 @@ def _first_written(text: str, term: Term) -> str:
 
 # -- date ---------------------------------------------------------------------
 def guess_date(outline: Outline, year_hint: str, year_hint_reason: str, today: dt.date) -> Guess:
-    signed = _signature_date(outline)
-    if signed:
-        return Guess(signed, "取自文末落款日期")
-    title_years = [y for y in _TITLE_YEAR.findall(outline.title) if int(y) <= today.year + 1]
-    if title_years:
-        return Guess(title_years[0], "取自标题中的年份，如知道具体月日请补全")
-    years = Counter(y for y in _YEAR.findall(outline.plain_text) if 1949 <= int(y) <= today.year + 1)
-    if years:
-        year = max(years, key=lambda y: (years[y], y))
-        return Guess(year, f"正文中最常提到 {year} 年，请核对形成日期")
-    if year_hint:
-        return Guess(year_hint, year_hint_reason)
-    return Guess(str(today.year), "原文未写年份，暂填今年，请改为材料的形成年份")
-
-
-def _signature_date(outline: Outline) -> str:
-    """A closing line such as ``2023年6月15日`` or ``二〇二三年六月十五日``."""
-    for item in [i for i in outline.items if hasattr(i, "text")][-3:]:
-        written = _chinese_date_digits(item.text.strip())
-        match = _SIGNATURE_DATE.match(written)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            try:
-                return dt.date(year, month, day).isoformat()
-            except ValueError:
-                return ""
-    return ""
-
-
-def _chinese_date_digits(text: str) -> str:
-    """二〇二三年六月十五日 -> 2023年6月15日 (dates written out in characters)."""
-    if not re.fullmatch(r"[〇○零一二三四五六七八九十]+年[一二三四五六七八九十]+月[一二三四五六七八九十]+日", text):
-        return text
-
-    def number(chars: str) -> str:
-        if "十" not in chars:
-            return chars.translate(_CN_DATE_DIGITS)
-        tens, _, ones = chars.partition("十")
-        return str(int(tens.translate(_CN_DATE_DIGITS) or 1) * 10 + int(ones.translate(_CN_DATE_DIGITS) or 0))
-
-    year, rest = text.split("年", 1)
-    month, rest = rest.split("月", 1)
-    return f"{year.translate(_CN_DATE_DIGITS)}年{number(month)}月{number(rest.rstrip('日'))}日"
+    """The document's own date, or "" with a note saying what to fill in
+    (never today's year: a guess nobody corrects becomes the record)."""
+    date, how = document_date(outline, today)
+    if date:
+        return Guess(date, how)
+    return Guess("", missing_date_note(outline, year_hint, year_hint_reason, today))
 
 
 # -- themes, violations, outcomes ---------------------------------------------

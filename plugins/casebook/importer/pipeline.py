@@ -48,7 +48,8 @@ class ImportResult:
             return 0
         guesses = (self.meta.title, self.meta.type, self.meta.unit, self.meta.date, self.meta.themes,
                    self.meta.report_kind, self.meta.violations, self.meta.outcomes)
-        return sum(1 for g in guesses if g is not None and g.note) + len(self.review_notes)
+        return (sum(1 for g in guesses if g is not None and g.note) + len(self.review_notes)
+                + (self.meta.new_unit is not None))
 
 
 @dataclass

@@ -47,7 +47,7 @@ def read_docx(path: Path) -> Source:
     year, reason = "", ""
     created = document.core_properties.created
     if created is not None and 1990 <= created.year <= 2100:
-        year, reason = str(created.year), "原文未写年份，取自 Word 文件属性中的创建时间"
+        year, reason = str(created.year), "Word 文件属性中的创建时间"
     return Source(path.name, blocks, "Word（.docx）", year_hint=year, year_hint_reason=reason,
                   notes=reader.left.notes(), footnotes=footnotes)
 

@@ -33,6 +33,7 @@ def render_entry(meta: Metadata, body: str, source_name: str, today: dt.date | N
         f"# 标有“{REVIEW[:-1]}”的值是自动推断的：逐项核对或改正，然后删去该注释。",
         "# 全部核对完毕后删去 status: draft 一行，条目才会发布。",
         *(f"# {REVIEW}{_comment(note)}" for note in review_notes),
+        *_new_unit_lines(meta),
         _line("title", meta.title),
         _line("type", Guess(meta.type.value.key, meta.type.note)),
         _line("unit", meta.unit),
@@ -62,7 +63,23 @@ def _comment(text: str) -> str:
 def _line(key: str, guess: Guess, raw: bool = False) -> str:
     value = str(guess.value) if raw else yaml_value(guess.value)
     comment = f"  # {REVIEW}{_comment(guess.note)}" if guess.note else ""
+    if value == "":  # left for the reviewer (a date the document does not state): YAML reads it as empty
+        return f"{key}:{comment}"
     return f"{key}: {value}{comment}"
+
+
+def new_unit_advice(meta: Metadata) -> str:
+    """The review note for a unit that is not in the vocabulary."""
+    new = meta.new_unit
+    return (f"单位“{new.name}”不在 cases/units.yml 中。是新单位的话，把下面 {len(new.yaml_lines())} 行"
+            f"（去掉每行开头的“# ”）加到 cases/units.yml 末尾，再删去这几行；分组“{new.group}”是推断的"
+            f"（{new.group_reason}），请核对。不是新单位就把 unit 改为词表中的单位")
+
+
+def _new_unit_lines(meta: Metadata) -> list[str]:
+    if meta.new_unit is None:
+        return []
+    return [f"# {REVIEW}{_comment(new_unit_advice(meta))}", *(f"# {line}" for line in meta.new_unit.yaml_lines())]
 
 
 # -- where it goes ------------------------------------------------------------

@@ -67,8 +67,13 @@ def _term_words(terms: list[Term], with_group: bool = False) -> list[str]:
     return words
 
 
+UNDATED = "日期待填写"  # the year facet of an undated draft (the local preview only)
+
+
 def _year_words(date: str) -> list[str]:
     """The date as written and in Chinese: 2023-06-15, 2023年, 2023年6月, 2023年6月15日."""
+    if not date:  # an undated draft, in the preview
+        return []
     parts = [int(p) for p in date.split("-")]
     words = [date, f"{parts[0]}年"]
     if len(parts) > 1:
@@ -94,7 +99,7 @@ def make_record(entry: Entry, number: int) -> SearchRecord:
         "type": [entry.type.key],
         "unit": [entry.unit.name],
         "themes": [t.name for t in entry.themes],
-        "year": [entry.year],
+        "year": [entry.year or UNDATED],  # one value per entry: the year column has one cell each
         "violations": [v.name for v in entry.violations],
         "outcomes": [o.name for o in entry.outcomes],
     }
