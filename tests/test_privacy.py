@@ -26,6 +26,7 @@ def plant(project: Path) -> None:
         "themes.yml": f"- name: {CANARY}主题\n  slug: {CANARY}-theme\n",
         "violations.yml": f"- name: {CANARY}违纪\n  slug: {CANARY}-violation\n",
         "outcomes.yml": f"- name: {CANARY}处理\n  slug: {CANARY}-outcome\n  group: {CANARY}处理分组\n",
+        "ranks.yml": f"- name: {CANARY}职级\n  slug: {CANARY}-rank\n",
     }
     for name, item in vocab_items.items():
         path = cases / name
@@ -52,6 +53,9 @@ related: [{some_public}]
 violations: [{CANARY}违纪]
 outcomes: [{CANARY}处理]
 person: {CANARY}当事人{tag}
+rank: {CANARY}职级
+issued_by: {CANARY}通报机关{tag}
+issued_on: 2023-02-01
 lessons: {CANARY}启示{tag}
 ---
 
@@ -103,6 +107,7 @@ def test_the_internal_build_holds_the_canaries(planted, tmp_path):
     found = leaks(site)
     assert f"warnings/2023-01-{CANARY}-internal" in found  # the entry's own folder
     assert f"units/{CANARY}-unit" in found
+    assert f"ranks/{CANARY}-rank" in found and "stats/unit-by-year.csv" in found and "stats/index.html" in found
     assert "assets/casebook/search/facets.json" in found
     assert not any(f"{CANARY}-draft" in f for f in found)  # drafts are in no build
 
@@ -117,6 +122,14 @@ def test_the_public_search_finds_nothing_hidden(public_site):
         assert index.search(word).ids == []
 
 
-def test_public_statistics_do_not_count_hidden_entries(public_site):
+def test_public_statistics_do_not_count_hidden_entries(public_site, planted):
     stats = (public_site / "stats" / "index.html").read_text(encoding="utf-8")
     assert "草稿" not in stats and "未收入" not in stats and "内部条目" not in stats
+    # every count is the public entries' count: the year of the hidden ones shows one fewer
+    from casebook.library import load_library
+    public = load_library(planted, profile="public", include_drafts=False)
+    cases_2023 = sum(1 for e in public.entries if e.type.key == "case" and e.year == "2023")
+    by_year = (public_site / "stats" / "cases-by-year.csv").read_text(encoding="utf-8-sig")
+    assert f"2023年,{cases_2023}" in by_year.splitlines()
+    total = (public_site / "stats" / "type-by-year.csv").read_text(encoding="utf-8-sig").splitlines()[-1]
+    assert total.endswith(f",{len(public.entries)}")

@@ -95,7 +95,7 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
 
 def used_terms_only(vocabs: Vocabularies, entries: list[Entry]) -> Vocabularies:
     """The vocabularies with only the terms these entries carry."""
-    used = {id(t) for e in entries for t in (e.unit, *e.themes, *e.violations, *e.outcomes)}
+    used = {id(t) for e in entries for t in (e.unit, *e.themes, *e.violations, *e.outcomes, e.rank) if t}
     pruned = {}
     for name, vocab in vocabs.by_name.items():
         kept = Vocabulary(name)

@@ -20,7 +20,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .dates import chinese_date
 from .fields import ENTRY_TYPES, FIELDS
+from .history import file_dates
 from .htmlsafe import sanitise_html
 from .library import PROFILE_LABELS, PROFILES, Library, load_library
 from .offline import scrub_theme_assets
@@ -112,7 +114,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               f"运行 casebook check 可再次检查。")
         if problems:
             log.warning(f"共发现 {len(problems)} 处内容问题；有问题的条目暂不生成页面。运行 casebook check 可再次检查。")
-        self.plan = plan_site(self.library, per_page=self.config.per_page)
+        dates = file_dates(self.root, [e.path for e in self.library.entries],
+                           self.cases_dir.relative_to(self.root).as_posix() if self.cases_dir.is_relative_to(self.root)
+                           else str(self.cases_dir))
+        self.plan = plan_site(self.library, per_page=self.config.per_page, dates=dates)
 
     def on_files(self, files: Files, config) -> Files:
 
@@ -124,6 +129,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 files.append(File.generated(config, page.src_uri, content=""))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE_DIR / "assets" / "casebook.css")))
         files.append(File.generated(config, SCHEMA_URI, content=schema_json(self.library.vocabs)))
+        for uri, text in self.plan.files.items():  # the statistics as CSV
+            files.append(File.generated(config, uri, content=text))
         for uri, name in SEARCH_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
         return files
@@ -154,6 +161,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_env(self, env, config, files):
         env.autoescape = autoescaped
+        env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         return env
 
     def on_page_context(self, context, page, config, nav):
