@@ -40,7 +40,7 @@ SEARCH_ASSETS = {"assets/casebook/search.css": "search.css", "assets/casebook/se
 # Templates that autoescape every value: all of Casebook's, and the theme
 # partial it overrides. A value becomes markup only as a ``Markup`` made here
 # (page bodies, after sanitising) — never through ``|safe`` in a template.
-AUTOESCAPED = ("casebook/", "partials/casebook-", "partials/header.html", "404.html")
+AUTOESCAPED = ("casebook/", "partials/casebook-", "partials/header.html", "404.html", "main.html")
 
 
 def autoescaped(template_name: str | None) -> bool:

@@ -30,6 +30,7 @@ SECTIONS = {  # nav section of each kind of page: (title, url)
     "stats": ("统计", "stats/"),
     "problems": ("内容问题", "problems/"),
 }
+CASE_INDEXES = ("violations", "outcomes", "ranks")  # browse pages of warning cases, linked from their listing
 TYPE_SECTIONS = {t.key: (t.label, f"{t.folder}/") for t in ENTRY_TYPES}
 
 
@@ -72,7 +73,9 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
             crumbs = [HOME] if paged.number == 1 else [HOME, (label, url)]
             pages.append(PlannedPage(_uri(paged.url), title, "listing.html",
                                      {"type": listing.type, "paged": paged, "count": listing.count,
-                                      "narrow": _narrowing(listing.type.key, listing.entries)}, crumbs))
+                                      "narrow": _narrowing(listing.type.key, listing.entries),
+                                      "browse": [SECTIONS[k] for k in CASE_INDEXES] if listing.type.key == "case" else []},
+                                     crumbs))
 
     pages.append(PlannedPage("units/index.md", "按单位", "groups.html",
                              {"groups": tax.unit_groups, "group_counts": True}, [HOME]))
