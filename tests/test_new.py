@@ -69,6 +69,18 @@ def test_case_by_english_or_chinese_type(written, folder, project):
     assert main(["--root", str(project), "check", str(entry)]) == 0
 
 
+def test_case_with_the_notice_fields(project):
+    assert run(project, "case", "--title", "某局干部违规吃喝被处理", "--unit", "市财政局", "--date", "2023-3",
+               "--themes", "作风建设", "--violations", "违规吃喝", "--outcomes", "警告", "--rank", "科级",
+               "--issued-by", "市纪委监委", "--issued-on", "2023-4-2") == 0
+    [entry] = created(project)
+    text = entry.read_text(encoding="utf-8")
+    assert "rank: 乡科级\n" in text and "issued_by: 市纪委监委\n" in text and "issued_on: 2023-04-02\n" in text
+    assert main(["--root", str(project), "check", str(entry)]) == 0
+    assert run(project, "case", "--title", "另一案", "--unit", "市财政局", "--date", "2023", "--themes", "作风建设",
+               "--violations", "违规吃喝", "--outcomes", "警告", "--rank", "处级") == 2
+
+
 @pytest.mark.parametrize("written", ["report", "工作报告"])
 def test_report_with_kind(written, project):
     assert run(project, written, "--title", "市委组织部2022年党风廉政建设责任制情况汇报", "--unit", "市委组织部",
