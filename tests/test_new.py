@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import vocabulary_files
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
@@ -256,7 +257,7 @@ def test_new_then_check_then_mkdocs_build_strict(tmp_path):
     (root / "cases").mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root)
     shutil.copytree(REPO / "docs", root / "docs")
-    for vocab in (REPO / "cases").glob("*.yml"):
+    for vocab in vocabulary_files(REPO / "cases"):
         shutil.copy(vocab, root / "cases")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 

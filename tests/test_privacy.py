@@ -9,6 +9,7 @@ build of the same files must contain them: the test can fail."""
 from __future__ import annotations
 
 import gzip
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,14 @@ lessons: {CANARY}启示{tag}
 
 ## {CANARY}小标题{tag}
 """, encoding="utf-8")
+    # compilations: one lists the internal entry next to a public one, one filters on its unit only
+    (cases / "compilations.yml").write_text(f"""- name: mixed
+  title: 公开与内部
+  entries: [2023-01-{CANARY}-internal, {some_public}]
+- name: hidden-only
+  title: {CANARY}汇编
+  filter: {{unit: {CANARY}单位}}
+""", encoding="utf-8")
     # a public entry that names the internal one as related
     path = cases / "practices" / f"{some_public}.md"
     text = path.read_text(encoding="utf-8")
@@ -108,12 +117,24 @@ def test_the_internal_build_holds_the_canaries(planted, tmp_path):
     assert f"warnings/2023-01-{CANARY}-internal" in found  # the entry's own folder
     assert f"units/{CANARY}-unit" in found
     assert f"ranks/{CANARY}-rank" in found and "stats/unit-by-year.csv" in found and "stats/index.html" in found
+    assert "compilations/mixed/mixed.docx" not in found  # a .docx is a zip: searched below, unpacked
+    assert CANARY in docx_text(site / "compilations" / "mixed" / "mixed.docx")
+    assert "compilations/hidden-only/index.html" in found
     assert "assets/casebook/search/facets.json" in found
     assert not any(f"{CANARY}-draft" in f for f in found)  # drafts are in no build
 
 
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+
+
 def test_no_byte_of_the_public_build_names_a_hidden_entry_or_its_terms(public_site):
     assert leaks(public_site) == []
+    word_files = sorted(public_site.rglob("*.docx"))
+    assert word_files and not [p.name for p in word_files if CANARY in docx_text(p)]
+    assert (public_site / "compilations" / "mixed" / "index.html").exists()
+    assert not (public_site / "compilations" / "hidden-only").exists()
 
 
 def test_the_public_search_finds_nothing_hidden(public_site):

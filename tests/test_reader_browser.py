@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from urllib.parse import unquote
 
 import pytest
@@ -108,7 +109,8 @@ def page_types(library) -> dict[str, str]:
         "violation": f"violations/{case.violations[0].slug}/", "outcomes": "outcomes/",
         "outcome": f"outcomes/{case.outcomes[0].slug}/", "ranks": "ranks/", "rank": f"ranks/{case.rank.slug}/",
         "stats": "stats/", "search": "search/?q=%E5%BB%89%E6%B4%81&unit=" + case.unit.name,
-        "guide": "guide/fields/", "about": "about/",
+        "guide": "guide/fields/", "about": "about/", "compilations": "compilations/",
+        "compilation": "compilations/lian-jie-ji-lv-jing-shi/",
     }
 
 
@@ -131,3 +133,47 @@ def test_axe_finds_no_serious_or_critical_violation(page_factory, site_url, libr
         found += [(name, v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
                   for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert found == []
+
+
+def _flat(text: str) -> str:
+    """Without white space; Kangxi radicals PDF text gives (⼈ for 人) folded back by NFKC."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _starts_with(page_text: str, title: str) -> bool:
+    """The page (after its page-number line) opens with ``title``. Fuzzy:
+    PDF text extraction gives some characters as their CJK radical forms
+    (长 as ⻓), which no Unicode normalisation maps back."""
+    from rapidfuzz import fuzz
+    lines = [line for line in page_text.split("\n") if line.strip() and not re.fullmatch(r"\s*第 \d+ \S\s*", line)]
+    if not lines or re.match(r"\s*(\S录|\d+\.)", lines[0]):  # a page of the contents (目 may come out as ⽬)
+        return False
+    return fuzz.ratio(_flat(title), _flat("".join(lines))[:len(_flat(title))]) >= 75
+
+
+def test_every_kind_of_compilation_prints_each_entry_on_its_own_pages(page_factory, site_url, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    from rapidfuzz import fuzz
+
+    from casebook.site import plan_site
+    comps = plan_site(load_library(ROOT, include_drafts=False)).compilations
+    chosen = {}
+    for comp in comps:  # the smallest of each kind with two entries or more
+        if len(comp.entries) >= 2 and (comp.kind not in chosen or len(comp.entries) < len(chosen[comp.kind].entries)):
+            chosen[comp.kind] = comp
+    assert set(chosen) == {"declared", "type", "theme", "unit", "year"}
+    page = page_factory(**DESKTOP)
+    for kind, comp in chosen.items():
+        page.goto(f"{site_url}/{comp.url}")
+        page.wait_for_load_state("networkidle")
+        pdf = tmp_path / f"{comp.name}.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        pages = [p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages]
+        assert round(float(pypdf.PdfReader(str(pdf)).pages[0].mediabox.height)) == 842  # A4
+        assert all(re.search(r"第 \d+ \S", text) for text in pages)  # page numbers in the margin
+        assert _starts_with(pages[0], "清廉机关建设案例库")  # the cover: site, kind, title
+        assert fuzz.partial_ratio(_flat(comp.title), _flat(pages[0])) >= 75, pages[0]
+        openings = [i for i, text in enumerate(pages) for e in comp.entries if _starts_with(text, e.title)]
+        assert len(openings) == len(comp.entries), (kind, comp.name)  # each entry opens a page, once
+        assert openings == sorted(openings) and openings[0] >= 2  # after the cover and the contents
+        assert not any("跳转至正文" in t or "搜索案例库" in t for t in pages)  # no site chrome

@@ -9,6 +9,8 @@ from typing import Callable
 
 from rapidfuzz import process
 
+from .compilations import FILE_NAME as COMPILATIONS_FILE
+from .compilations import DeclaredCompilation, read_compilations
 from .entry import Entry, read_entry_file
 from .paths import relative_path
 from .problems import Problem
@@ -34,6 +36,7 @@ class Library:
     left_out: int = 0  # internal entries left out of a public build
     profile: str = "internal"
     all_vocabs: Vocabularies | None = None  # as declared, for checking
+    compilations: list[DeclaredCompilation] = field(default_factory=list)  # cases/compilations.yml
 
     def by_slug(self) -> dict[str, Entry]:
         return {e.slug: e for e in self.entries}
@@ -70,6 +73,8 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
         parsed.append((path, result.entry, result.status))
 
     problems.extend(cross_entry_problems(parsed, root, None))
+    compilations, found = read_compilations(cases_dir, root, vocabs, {path.stem for path, _, _ in parsed})
+    problems.extend(found)
     drafts = sum(1 for _, _, status in parsed if status == "draft")
     seen: set[str] = set()
     entries: list[Entry] = []
@@ -90,7 +95,7 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     entries.sort(key=lambda e: e.sort_key)
     problems.sort(key=lambda p: (p.path, p.line, p.field))
     visible = vocabs if profile == "internal" else used_terms_only(vocabs, entries)
-    return Library(root, cases_dir, visible, entries, problems, drafts, left_out, profile, vocabs)
+    return Library(root, cases_dir, visible, entries, problems, drafts, left_out, profile, vocabs, compilations)
 
 
 def used_terms_only(vocabs: Vocabularies, entries: list[Entry]) -> Vocabularies:
@@ -126,6 +131,8 @@ def check_entries(root: Path, only: list[Path], cases_dir: Path | None = None) -
         else:
             parsed.append((path, None, ""))
     problems.extend(cross_entry_problems(parsed, root, wanted))
+    if (cases_dir / COMPILATIONS_FILE).resolve() in wanted:
+        problems.extend(read_compilations(cases_dir, root, vocabs, {path.stem for path, _, _ in parsed})[1])
     return sorted(problems, key=lambda p: (p.path, p.line, p.field))
 
 

@@ -20,9 +20,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+import datetime as dt
+
+from .compilations import demote_headings
 from .dates import chinese_date
 from .fields import ENTRY_TYPES, FIELDS
-from .history import file_dates
+from .history import file_dates, source_date
+from .worddoc import compilation_docx
 from .htmlsafe import sanitise_html
 from .library import PROFILE_LABELS, PROFILES, Library, load_library
 from .offline import scrub_theme_assets
@@ -118,6 +122,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                            self.cases_dir.relative_to(self.root).as_posix() if self.cases_dir.is_relative_to(self.root)
                            else str(self.cases_dir))
         self.plan = plan_site(self.library, per_page=self.config.per_page, dates=dates)
+        printed = source_date() or dt.date.today().isoformat()  # the compilations' date of printing
+        self.printed = {"iso": printed, "text": chinese_date(printed)}
+        self._bodies: dict[str, str] = {}
 
     def on_files(self, files: Files, config) -> Files:
 
@@ -131,6 +138,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         files.append(File.generated(config, SCHEMA_URI, content=schema_json(self.library.vocabs)))
         for uri, text in self.plan.files.items():  # the statistics as CSV
             files.append(File.generated(config, uri, content=text))
+        for comp in self.plan.compilations:  # each compilation as a Word file beside its page
+            data = compilation_docx(comp, self._body_html, config.site_name, self.printed["text"],
+                                    lambda entry: self._site_url(config) + entry.url)
+            files.append(File.generated(config, comp.docx_uri, content=data))
         for uri, name in SEARCH_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
         return files
@@ -173,11 +184,28 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         elif (planned := self.plan.page_data(uri)) is not None:
             context["casebook"] = planned.data
             context["crumbs"] = planned.crumbs
+            if planned.template == "compilation.html":
+                entries = planned.data["compilation"].entries
+                # sanitised like every body, then a heading level down: markup made here, never in a template
+                context["casebook_bodies"] = {e.slug: Markup(demote_headings(self._body_html(e))) for e in entries}  # noqa: S704
+                context["casebook_printed"] = self.printed
         elif page.is_homepage:
             context["casebook"] = self.plan.home
+        context["casebook_site_url"] = self._site_url(config)  # printed under entries: where to find them
         context["casebook_types"] = ENTRY_TYPES
         context["casebook_fields"] = FIELDS
         return context
+
+    def _body_html(self, entry) -> str:
+        """An entry's body as the site renders it, sanitised; kept for the
+        other compilations that hold the same entry."""
+        if entry.slug not in self._bodies:
+            self._bodies[entry.slug] = sanitise_html(self.render(entry.body))
+        return self._bodies[entry.slug]
+
+    @staticmethod
+    def _site_url(config) -> str:
+        return (config.site_url or "/").rstrip("/") + "/"
 
     def on_post_build(self, config):
         stats = build_index(self.library, Path(config.site_dir) / INDEX_URI)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from .compilations import KIND_LABELS, Compilation, entry_facts, plan_compilations
 from .dates import chinese_date
 from .entry import Entry
 from .fields import ENTRY_TYPES, FIELD_BY_KEY
@@ -28,6 +29,7 @@ SECTIONS = {  # nav section of each kind of page: (title, url)
     "outcomes": ("处理结果", "outcomes/"),
     "ranks": ("职级", "ranks/"),
     "stats": ("统计", "stats/"),
+    "compilations": ("汇编", "compilations/"),
     "problems": ("内容问题", "problems/"),
 }
 CASE_INDEXES = ("violations", "outcomes", "ranks")  # browse pages of warning cases, linked from their listing
@@ -50,6 +52,7 @@ class SitePlan:
     home: dict
     taxonomy: Taxonomy
     files: dict[str, str] = field(default_factory=dict)  # site path -> text of a generated download (CSV)
+    compilations: list[Compilation] = field(default_factory=list)
 
     def page_data(self, src_uri: str) -> PlannedPage | None:
         return self._by_uri.get(src_uri)
@@ -65,6 +68,8 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
     dates = dates or {}
     tax = build_taxonomy(entries, library.vocabs)
     pages: list[PlannedPage] = []
+    compilations = plan_compilations(entries, library.compilations, tax)
+    compilation_of = {c.name: c for c in compilations}
 
     for listing in tax.types:
         label, url = TYPE_SECTIONS[listing.type.key]
@@ -74,7 +79,8 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
             pages.append(PlannedPage(_uri(paged.url), title, "listing.html",
                                      {"type": listing.type, "paged": paged, "count": listing.count,
                                       "narrow": _narrowing(listing.type.key, listing.entries),
-                                      "browse": [SECTIONS[k] for k in CASE_INDEXES] if listing.type.key == "case" else []},
+                                      "browse": [SECTIONS[k] for k in CASE_INDEXES] if listing.type.key == "case" else [],
+                                      "compilation": compilation_of.get(f"type-{listing.type.folder}")},
                                      crumbs))
 
     pages.append(PlannedPage("units/index.md", "按单位", "groups.html",
@@ -93,7 +99,16 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
     pages.append(PlannedPage("years/index.md", "按年份", "terms.html", {"kind": "years", "terms": tax.years}, [HOME]))
     pages.append(PlannedPage("tags/index.md", "标签", "terms.html", {"kind": "tags", "terms": tax.tags}, [HOME]))
     for term in [*tax.units, *tax.themes, *tax.years, *tax.tags, *tax.violations, *tax.outcomes, *tax.ranks]:
-        pages.extend(_term_pages(term, per_page))
+        pages.extend(_term_pages(term, per_page, compilation_of.get(f"{_COMPILATION_KIND.get(term.kind)}-{term.slug}")))
+    pages.append(PlannedPage("compilations/index.md", "汇编", "compilations.html",
+                             {"groups": [(label, [c for c in compilations if c.kind == kind])
+                                         for kind, label in KIND_LABELS.items()
+                                         if any(c.kind == kind for c in compilations)]}, [HOME]))
+    for comp in compilations:
+        pages.append(PlannedPage(_uri(comp.url), comp.title, "compilation.html",
+                                 {"compilation": comp, "kind": KIND_LABELS[comp.kind],
+                                  "facts": {e.slug: entry_facts(e) for e in comp.entries}},
+                                 [HOME, SECTIONS["compilations"]]))
     stats = build_stats(library, tax)
     pages.append(PlannedPage("stats/index.md", "统计", "stats.html", {"stats": stats}, [HOME]))
     pages.append(PlannedPage("search/index.md", "搜索", "search.html", {}, [HOME]))
@@ -116,7 +131,7 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
         "years": tax.years,
         "problems": library.problems if library.profile != "public" else [],
     }
-    return SitePlan(pages, entry_data, home, tax, stats.csv_files())
+    return SitePlan(pages, entry_data, home, tax, stats.csv_files(), compilations)
 
 
 def latest_additions(entries: list[Entry], dates: dict[str, FileDates]) -> list[Entry]:
@@ -147,7 +162,10 @@ def _uri(url: str) -> str:
     return f"{url}index.md"
 
 
-def _term_pages(term: TermPage, per_page: int) -> list[PlannedPage]:
+_COMPILATION_KIND = {"units": "unit", "themes": "theme", "years": "year"}
+
+
+def _term_pages(term: TermPage, per_page: int, compilation: Compilation | None = None) -> list[PlannedPage]:
     section = SECTIONS[term.kind]
     ordered = [e for _, group in group_by_type(term.entries) for e in group]  # by type, newest first
     param = _TERM_SEARCH.get(term.kind)
@@ -158,7 +176,7 @@ def _term_pages(term: TermPage, per_page: int) -> list[PlannedPage]:
         crumbs = [HOME, section] if paged.number == 1 else [HOME, section, (term.name, term.url)]
         result.append(PlannedPage(_uri(paged.url), title, "term.html",
                                   {"term": term, "paged": paged, "by_type": group_by_type(paged.entries),
-                                   "section": section, "narrow": narrow}, crumbs))
+                                   "section": section, "narrow": narrow, "compilation": compilation}, crumbs))
     return result
 
 
