@@ -30,8 +30,8 @@ def _wait_for(url: str, needle: str, deadline_s: float = 60) -> str:
                 last = response.read().decode("utf-8")
                 if needle in last:
                     return last
-        except (urllib.error.URLError, ConnectionError):
-            pass
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # not up yet, or busy rebuilding
         time.sleep(0.3)
     raise AssertionError(f"{url} never showed {needle!r}; last: {last[:300]}")
 

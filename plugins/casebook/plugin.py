@@ -138,9 +138,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         files.append(File.generated(config, SCHEMA_URI, content=schema_json(self.library.vocabs)))
         for uri, text in self.plan.files.items():  # the statistics as CSV
             files.append(File.generated(config, uri, content=text))
+        parts: dict = {}  # an entry's Word paragraphs, made once for all compilations holding it
         for comp in self.plan.compilations:  # each compilation as a Word file beside its page
             data = compilation_docx(comp, self._body_html, config.site_name, self.printed["text"],
-                                    lambda entry: self._site_url(config) + entry.url)
+                                    lambda entry: self._site_url(config) + entry.url, parts)
             files.append(File.generated(config, comp.docx_uri, content=data))
         for uri, name in SEARCH_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))

@@ -9,6 +9,7 @@ and below. Fonts are named for Chinese Word: 宋体 (SimSun) for text, 黑体
 
 from __future__ import annotations
 
+import copy
 import io
 from html.parser import HTMLParser
 
@@ -188,10 +189,44 @@ class _Body(HTMLParser):
         self.paragraph = None
 
 
+def _entry_parts(entry, html: str, url: str) -> list:
+    """The Word paragraphs and tables of one entry, from a page break to its
+    lessons, made in a scratch document: every compilation that holds the
+    entry copies them (documents from python-docx's template share style ids)."""
+    document = Document()
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    styles = {name: document.styles[name] for name in _STYLES}
+    _page_break(document)
+    _paragraph(document, styles["Heading 1"]).add_run(entry.title)
+    facts = document.add_table(rows=0, cols=2)
+    facts._tbl.tblStyle_val = styles["Table Grid"].style_id
+    for label, text in [*entry_facts(entry), ("网址", url)]:
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = label, text
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[0].width, cells[1].width = Mm(28), Mm(132)
+    if entry.summary_given:
+        summary = document.add_paragraph()
+        summary.add_run("摘要：").bold = True
+        summary.add_run(entry.summary)
+    parser = _Body(document, styles)
+    parser.feed(html)
+    parser.close()
+    if entry.lessons:
+        lessons = document.add_paragraph()
+        lessons.add_run("警示启示：").bold = True
+        lessons.add_run(entry.lessons)
+    return [child for child in body if child.tag != qn("w:sectPr")]
+
+
 def compilation_docx(compilation: Compilation, body_html, site_name: str, date_text: str,
-                     url_of=lambda entry: entry.url) -> bytes:
+                     url_of=lambda entry: entry.url, parts: dict | None = None) -> bytes:
     """``body_html(entry)``: the entry's body as sanitised HTML; ``url_of``:
-    where the entry is on the site, printed under it."""
+    where the entry is on the site, printed under it; ``parts``: a cache of
+    entries already made, shared by the compilations of one build."""
     document = Document()
     _setup(document)
     core = document.core_properties
@@ -211,28 +246,19 @@ def compilation_docx(compilation: Compilation, body_html, site_name: str, date_t
     heading.add_run("目录").bold = True
     _field(document.add_paragraph(), 'TOC \\o "1-1" \\h \\z \\u', "（打开文件时更新目录；或右键点此处选择“更新域”）")
 
-    styles = {name: document.styles[name] for name in _STYLES}
+    body = document.element.body
     for entry in compilation.entries:
-        _page_break(document)
-        _paragraph(document, styles["Heading 1"]).add_run(entry.title)
-        facts = document.add_table(rows=0, cols=2)
-        facts._tbl.tblStyle_val = styles["Table Grid"].style_id
-        for label, text in [*entry_facts(entry), ("网址", url_of(entry))]:
-            cells = facts.add_row().cells
-            cells[0].text, cells[1].text = label, text
-            cells[0].paragraphs[0].runs[0].bold = True
-            cells[0].width, cells[1].width = Mm(28), Mm(132)
-        if entry.summary_given:
-            summary = document.add_paragraph()
-            summary.add_run("摘要：").bold = True
-            summary.add_run(entry.summary)
-        parser = _Body(document, styles)
-        parser.feed(body_html(entry))
-        parser.close()
-        if entry.lessons:
-            lessons = document.add_paragraph()
-            lessons.add_run("警示启示：").bold = True
-            lessons.add_run(entry.lessons)
+        key = (entry.slug, url_of(entry))
+        if parts is None or key not in parts:
+            made = _entry_parts(entry, body_html(entry), url_of(entry))
+            if parts is None:
+                parts_of_entry = made
+            else:
+                parts[key] = parts_of_entry = made
+        else:
+            parts_of_entry = parts[key]
+        for element in parts_of_entry:
+            body.sectPr.addprevious(copy.deepcopy(element))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
