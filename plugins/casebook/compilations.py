@@ -25,8 +25,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 
+from .dates import chinese_date
 from .entry import Entry
-from .fields import ENTRY_TYPES, TYPE_BY_NAME
+from .fields import ENTRY_TYPES, FIELD_BY_KEY, TYPE_BY_NAME
 from .paths import relative_path
 from .problems import Problem
 from .slugs import slugify
@@ -266,9 +267,6 @@ KIND_LABELS = {"declared": "编辑汇编", "type": "按类型", "theme": "按主
 def entry_facts(entry: Entry) -> list[tuple[str, str]]:
     """(label, text) of what a printed entry states about itself, as a notice
     does: unit, dates, the case fields, the source."""
-    from .dates import chinese_date
-    from .fields import FIELD_BY_KEY
-
     def label(key):
         return FIELD_BY_KEY[key].label
 

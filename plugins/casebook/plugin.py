@@ -8,6 +8,7 @@ on_page_context). Moving to another generator means rewriting this file.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -20,13 +21,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-import datetime as dt
-
 from .compilations import demote_headings
 from .dates import chinese_date
 from .fields import ENTRY_TYPES, FIELDS
 from .history import file_dates, source_date
-from .worddoc import compilation_docx
 from .htmlsafe import sanitise_html
 from .library import PROFILE_LABELS, PROFILES, Library, load_library
 from .offline import scrub_theme_assets
@@ -34,6 +32,7 @@ from .reference import expand_markers
 from .schema import SCHEMA_URI, schema_json
 from .search import INDEX_URI, build_index
 from .site import PER_PAGE, SitePlan, plan_site
+from .worddoc import compilation_docx
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent

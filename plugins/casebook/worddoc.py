@@ -53,7 +53,6 @@ def _setup(document) -> None:
     section.left_margin = section.right_margin = Mm(25)
     styles = document.styles
     _font(styles["Normal"], BODY_FONT, 12)
-    _font(styles["Title"], HEADING_FONT, 22, True)
     for level, size in ((1, 16), (2, 14), (3, 13), (4, 12)):
         _font(styles[f"Heading {level}"], HEADING_FONT, size, True)
         styles[f"Heading {level}"].font.color.rgb = None
@@ -113,8 +112,6 @@ class _Body(HTMLParser):
         self.paragraph = None
         self.bold = self.italic = 0
         self.lists: list[str] = []
-        self.table = None
-        self.row = None
         self.cell_text: list[str] | None = None
         self.rows: list[list[str]] = []
 
