@@ -225,7 +225,8 @@ def generate(count: int, out: Path, seed: int = 20240501) -> Path:
     cases = out / "cases"
     cases.mkdir()
     for vocab in (ROOT / "cases").glob("*.yml"):
-        shutil.copy(vocab, cases / vocab.name)
+        if vocab.name != "compilations.yml":  # it names the sample entries, which are not copied
+            shutil.copy(vocab, cases / vocab.name)
     for folder in ("practices", "warnings", "reports"):
         (cases / folder).mkdir()
     gen = Generator(seed)

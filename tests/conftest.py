@@ -28,6 +28,12 @@ def run_mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict | Non
     )
 
 
+def vocabulary_files(cases: Path) -> list[Path]:
+    """The vocabularies among cases/*.yml (not compilations.yml, which names entries)."""
+    from casebook.fields import VOCABULARIES
+    return [path for path in sorted(cases.glob("*.yml")) if path.stem in VOCABULARIES]
+
+
 def copy_project(dest: Path, with_entries: bool = False) -> Path:
     """mkdocs.yml, docs/ and the vocabularies (and the entries, if asked) in ``dest``."""
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
@@ -37,7 +43,7 @@ def copy_project(dest: Path, with_entries: bool = False) -> Path:
         shutil.copytree(ROOT / "cases", cases)
     else:
         cases.mkdir()
-        for vocab in (ROOT / "cases").glob("*.yml"):
+        for vocab in vocabulary_files(ROOT / "cases"):
             shutil.copy(vocab, cases / vocab.name)
         for folder in ("practices", "warnings", "reports"):
             (cases / folder).mkdir()

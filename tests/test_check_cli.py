@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import vocabulary_files
 
 from casebook.cli import main
 
@@ -44,7 +45,7 @@ def make_project(tmp_path: Path, fixture: str | None = None) -> Path:
     """A project with the real vocabularies and, optionally, one fixture's entries."""
     root = tmp_path / "proj"
     (root / "cases").mkdir(parents=True)
-    for vocab in (REPO / "cases").glob("*.yml"):
+    for vocab in vocabulary_files(REPO / "cases"):
         shutil.copy(vocab, root / "cases")
     (root / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
     if fixture:

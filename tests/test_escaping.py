@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jinja2 import DictLoader, Environment
 
+from casebook.dates import chinese_date
 from casebook.plugin import AUTOESCAPED, autoescaped
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "plugins" / "casebook" / "templates"
@@ -18,7 +19,7 @@ def test_every_casebook_template_autoescapes():
     assert names
     for name in names:
         assert autoescaped(name), name
-    assert not autoescaped("main.html") and not autoescaped(None)
+    assert not autoescaped("base.html") and not autoescaped(None)  # the theme's own templates
 
 
 def test_no_template_marks_a_value_safe():
@@ -34,6 +35,7 @@ def test_the_entry_card_escapes_a_payload():
                                                             "{{ cb.entry_card(e) }}"}),
                       autoescape=autoescaped)
     env.filters["url"] = lambda value: value
+    env.filters["cn_date"] = chinese_date
 
     class Term:
         name = "<img src=x onerror=alert(1)>"
@@ -48,6 +50,7 @@ def test_the_entry_card_escapes_a_payload():
     html = env.get_template("casebook/t.html").render(e=E)
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<time datetime="2023">2023年</time>' in html
 
 
 def test_the_theme_title_block_is_overridden_by_an_autoescaped_template():

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import vocabulary_files
 
 from casebook.cli import main
 from casebook.entry import split_front_matter
@@ -77,7 +78,7 @@ def imported(tmp_path_factory) -> dict[str, str]:
     """All five seeds imported in one run into a project copy: name -> entry text."""
     root = tmp_path_factory.mktemp("seeds") / "proj"
     (root / "cases").mkdir(parents=True)
-    for vocab in (REPO / "cases").glob("*.yml"):
+    for vocab in vocabulary_files(REPO / "cases"):
         shutil.copy(vocab, root / "cases")
     (root / "mkdocs.yml").write_text("site_name: test\n", encoding="utf-8")
     assert main(["--root", str(root), "import", *map(str, sorted(SEEDS.glob("*.txt")))]) == 0

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import vocabulary_files
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
@@ -67,6 +68,18 @@ def test_case_by_english_or_chinese_type(written, folder, project):
     text = entry.read_text(encoding="utf-8")
     assert "violations: [违规吃喝]" in text and "outcomes: [警告]" in text  # aliases made canonical
     assert main(["--root", str(project), "check", str(entry)]) == 0
+
+
+def test_case_with_the_notice_fields(project):
+    assert run(project, "case", "--title", "某局干部违规吃喝被处理", "--unit", "市财政局", "--date", "2023-3",
+               "--themes", "作风建设", "--violations", "违规吃喝", "--outcomes", "警告", "--rank", "科级",
+               "--issued-by", "市纪委监委", "--issued-on", "2023-4-2") == 0
+    [entry] = created(project)
+    text = entry.read_text(encoding="utf-8")
+    assert "rank: 乡科级\n" in text and "issued_by: 市纪委监委\n" in text and "issued_on: 2023-04-02\n" in text
+    assert main(["--root", str(project), "check", str(entry)]) == 0
+    assert run(project, "case", "--title", "另一案", "--unit", "市财政局", "--date", "2023", "--themes", "作风建设",
+               "--violations", "违规吃喝", "--outcomes", "警告", "--rank", "处级") == 2
 
 
 @pytest.mark.parametrize("written", ["report", "工作报告"])
@@ -244,7 +257,7 @@ def test_new_then_check_then_mkdocs_build_strict(tmp_path):
     (root / "cases").mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root)
     shutil.copytree(REPO / "docs", root / "docs")
-    for vocab in (REPO / "cases").glob("*.yml"):
+    for vocab in vocabulary_files(REPO / "cases"):
         shutil.copy(vocab, root / "cases")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 

@@ -9,6 +9,7 @@ build of the same files must contain them: the test can fail."""
 from __future__ import annotations
 
 import gzip
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def plant(project: Path) -> None:
         "themes.yml": f"- name: {CANARY}主题\n  slug: {CANARY}-theme\n",
         "violations.yml": f"- name: {CANARY}违纪\n  slug: {CANARY}-violation\n",
         "outcomes.yml": f"- name: {CANARY}处理\n  slug: {CANARY}-outcome\n  group: {CANARY}处理分组\n",
+        "ranks.yml": f"- name: {CANARY}职级\n  slug: {CANARY}-rank\n",
     }
     for name, item in vocab_items.items():
         path = cases / name
@@ -52,12 +54,23 @@ related: [{some_public}]
 violations: [{CANARY}违纪]
 outcomes: [{CANARY}处理]
 person: {CANARY}当事人{tag}
+rank: {CANARY}职级
+issued_by: {CANARY}通报机关{tag}
+issued_on: 2023-02-01
 lessons: {CANARY}启示{tag}
 ---
 
 {CANARY}正文{tag}。
 
 ## {CANARY}小标题{tag}
+""", encoding="utf-8")
+    # compilations: one lists the internal entry next to a public one, one filters on its unit only
+    (cases / "compilations.yml").write_text(f"""- name: mixed
+  title: 公开与内部
+  entries: [2023-01-{CANARY}-internal, {some_public}]
+- name: hidden-only
+  title: {CANARY}汇编
+  filter: {{unit: {CANARY}单位}}
 """, encoding="utf-8")
     # a public entry that names the internal one as related
     path = cases / "practices" / f"{some_public}.md"
@@ -103,12 +116,25 @@ def test_the_internal_build_holds_the_canaries(planted, tmp_path):
     found = leaks(site)
     assert f"warnings/2023-01-{CANARY}-internal" in found  # the entry's own folder
     assert f"units/{CANARY}-unit" in found
+    assert f"ranks/{CANARY}-rank" in found and "stats/unit-by-year.csv" in found and "stats/index.html" in found
+    assert "compilations/mixed/mixed.docx" not in found  # a .docx is a zip: searched below, unpacked
+    assert CANARY in docx_text(site / "compilations" / "mixed" / "mixed.docx")
+    assert "compilations/hidden-only/index.html" in found
     assert "assets/casebook/search/facets.json" in found
     assert not any(f"{CANARY}-draft" in f for f in found)  # drafts are in no build
 
 
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+
+
 def test_no_byte_of_the_public_build_names_a_hidden_entry_or_its_terms(public_site):
     assert leaks(public_site) == []
+    word_files = sorted(public_site.rglob("*.docx"))
+    assert word_files and not [p.name for p in word_files if CANARY in docx_text(p)]
+    assert (public_site / "compilations" / "mixed" / "index.html").exists()
+    assert not (public_site / "compilations" / "hidden-only").exists()
 
 
 def test_the_public_search_finds_nothing_hidden(public_site):
@@ -117,6 +143,14 @@ def test_the_public_search_finds_nothing_hidden(public_site):
         assert index.search(word).ids == []
 
 
-def test_public_statistics_do_not_count_hidden_entries(public_site):
+def test_public_statistics_do_not_count_hidden_entries(public_site, planted):
     stats = (public_site / "stats" / "index.html").read_text(encoding="utf-8")
     assert "草稿" not in stats and "未收入" not in stats and "内部条目" not in stats
+    # every count is the public entries' count: the year of the hidden ones shows one fewer
+    from casebook.library import load_library
+    public = load_library(planted, profile="public", include_drafts=False)
+    cases_2023 = sum(1 for e in public.entries if e.type.key == "case" and e.year == "2023")
+    by_year = (public_site / "stats" / "cases-by-year.csv").read_text(encoding="utf-8-sig")
+    assert f"2023年,{cases_2023}" in by_year.splitlines()
+    total = (public_site / "stats" / "type-by-year.csv").read_text(encoding="utf-8-sig").splitlines()[-1]
+    assert total.endswith(f",{len(public.entries)}")

@@ -112,7 +112,7 @@ def run_check(args) -> int:
         if outside:
             sys.stderr.write(f"casebook: 只能检查 cases/ 中的条目（.md）和词表（.yml）：{', '.join(outside)}\n")
             return EXIT_USAGE
-        only = [p for p in only if p.suffix.lower() == ".md"]
+        only = [p for p in only if p.suffix.lower() == ".md" or p.name == "compilations.yml"]
     if only is None:
         library = load_library(root, profile=args.profile)
         problems, scope = library.problems, f"检查文件：全部，已发布条目 {len(library.entries)} 条"

@@ -54,6 +54,9 @@ class Entry:
     lessons: str = ""
     report_kind: str = ""
     review_notes: list[tuple[int, str]] = field(default_factory=list)  # a draft's 待核对 lines, for the preview
+    rank: Term | None = None
+    issued_by: str = ""
+    issued_on: str = ""  # normalised like ``date``
 
     @property
     def year(self) -> str:
@@ -216,6 +219,7 @@ class _EntryChecker:
         unit = self.term(values, "unit", line_of("unit"))
         status = self.choice(values, "status", line_of("status")) or "published"
         date = self.date(values.get("date"), line_of("date"), draft=status == "draft") if "date" in values else None
+        issued_on = self.date(values.get("issued_on"), line_of("issued_on"), "issued_on") if "issued_on" in values else ""
         themes = self.terms(values, "themes", line_of("themes"))
         violations = self.terms(values, "violations", line_of("violations"))
         outcomes = self.terms(values, "outcomes", line_of("outcomes"))
@@ -223,6 +227,8 @@ class _EntryChecker:
         report_kind = self.choice(values, "report_kind", line_of("report_kind"))
         related = [self.related_slug(s, line_of("related")) for s in self.strings(values, "related", line_of("related"))]
         summary = self.text(values, "summary", line_of("summary"))
+        rank = self.term(values, "rank", line_of("rank"))
+        issued_by = self.text(values, "issued_by", line_of("issued_by"))
         if not body.strip():
             self.problem(body_line - 1, "正文", "正文为空", "在第二个 --- 之后写正文", fatal=False)
 
@@ -237,6 +243,7 @@ class _EntryChecker:
             related=related, related_line=line_of("related"), violations=violations, outcomes=outcomes,
             person=self.text(values, "person", line_of("person")),
             lessons=self.text(values, "lessons", line_of("lessons")), report_kind=report_kind or "",
+            rank=rank, issued_by=issued_by, issued_on=issued_on or "",
         )
 
     def entry_type(self, values: dict, lines: dict, folder: str) -> EntryType | None:
@@ -352,7 +359,7 @@ class _EntryChecker:
             return None
         return value
 
-    def date(self, value, line: int, draft: bool = False) -> str | None:
+    def date(self, value, line: int, key: str = "date", draft: bool = False) -> str | None:
         """The date normalised, or None. ``date:`` left empty (as the importer
         leaves it when the document states no date) is asked for; a draft
         with it still parses, undated (""), so the preview can show it."""
@@ -360,15 +367,16 @@ class _EntryChecker:
             value = value.date()
         if isinstance(value, dt.date):
             value = value.isoformat()  # range-checked below like any other form
-        if value is None or (isinstance(value, str) and not value.strip()):
+        label = FIELD_BY_KEY[key].label
+        if key == "date" and (value is None or (isinstance(value, str) and not value.strip())):
             self.problem(line, "date", "还没有填写日期", "填写材料的形成日期，写作 2023-06-15、2023-06 或 2023",
                          fatal=not draft)
             return "" if draft else None
-        if isinstance(value, (list, dict, bool)):
-            self.problem(line, "date", "日期应写作一个日期", "写作 2023-06-15、2023-06 或 2023")
+        if value is None or isinstance(value, (list, dict, bool)):
+            self.problem(line, key, f"{label}应写作一个日期", "写作 2023-06-15、2023-06 或 2023")
             return None
-        if isinstance(value, (int, float)) and self.raw.get("date"):
-            value = self.raw["date"]  # YAML reads 2023.10 as 2023.1: keep what was written
+        if isinstance(value, (int, float)) and self.raw.get(key):
+            value = self.raw[key]  # YAML reads 2023.10 as 2023.1: keep what was written
         written = str(value).strip()
         match = _DATE_RE.match(written)
         hint = "写作 2023-06-15、2023-06 或 2023"
@@ -376,16 +384,16 @@ class _EntryChecker:
             digits = re.findall(r"\d+", written)
             if len(digits) in (1, 2, 3) and len(digits[0]) == 4:
                 hint = f"可改为 {'-'.join([digits[0]] + [d.zfill(2) for d in digits[1:]])}"
-            self.problem(line, "date", f"日期“{written}”格式不对", hint)
+            self.problem(line, key, f"{label}“{written}”格式不对", hint)
             return None
         year, month, day = match.groups()
         try:
             dt.date(int(year), int(month or 1), int(day or 1))
         except ValueError:
-            self.problem(line, "date", f"日期“{written}”不存在", hint)
+            self.problem(line, key, f"{label}“{written}”不存在", hint)
             return None
         if not FIRST_YEAR <= int(year) <= dt.date.today().year + 1:
-            self.problem(line, "date", f"年份 {year} 不在合理范围内（{FIRST_YEAR} 年至明年）", "检查年份是否写错")
+            self.problem(line, key, f"年份 {year} 不在合理范围内（{FIRST_YEAR} 年至明年）", "检查年份是否写错")
             return None
         return "-".join([year] + [p.zfill(2) for p in (month, day) if p])
 

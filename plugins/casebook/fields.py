@@ -92,11 +92,20 @@ FIELDS: tuple[Field, ...] = (
           vocabulary="outcomes", example="[警告]"),
     Field("person", "当事人", "当事人", TEXT, "脱敏后的身份，如“某局原副局长张某”。", types=("case",)),
     Field("lessons", "警示启示", "警示启示", TEXT, "一两句话的警示启示。", types=("case",), max_length=1000),
+    Field("rank", "职级", "职级", VOCAB, "当事人职级，须为 cases/ranks.yml 中的名称或别名（省部级、厅局级、县处级、乡科级、其他）。",
+          types=("case",), vocabulary="ranks", example="乡科级"),
+    Field("issued_by", "通报机关", "通报机关", TEXT, "发布通报的机关，如“市纪委监委”。", types=("case",),
+          example="市纪委监委"),
+    Field("issued_on", "通报日期", "通报日期", DATE,
+          "通报发布的日期，写法同 date（date 仍是事实或处理决定的日期）。", types=("case",), example="2023-07-05"),
     Field("report_kind", "报告类型", "报告类型", CHOICE, "工作汇报、调研报告、汇报发言、述职报告或其他。",
           types=("report",), choices=REPORT_KINDS, example="工作汇报"),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 # Both the canonical key and the Chinese alias lead to the field.
 FIELD_BY_NAME = {**FIELD_BY_KEY, **{f.alias: f for f in FIELDS}}
-VOCABULARIES = ("units", "themes", "violations", "outcomes")
-VOCABULARY_LABELS = {"units": "单位", "themes": "主题", "violations": "违纪类型", "outcomes": "处理结果"}
+VOCABULARIES = ("units", "themes", "violations", "outcomes", "ranks")
+VOCABULARY_LABELS = {"units": "单位", "themes": "主题", "violations": "违纪类型", "outcomes": "处理结果", "ranks": "职级"}
+# A library written before the vocabulary existed stays valid: without the
+# file the vocabulary is empty, and only an entry that uses it is refused.
+OPTIONAL_VOCABULARIES = ("ranks",)

@@ -9,6 +9,8 @@ from typing import Callable
 
 from rapidfuzz import process
 
+from .compilations import FILE_NAME as COMPILATIONS_FILE
+from .compilations import DeclaredCompilation, read_compilations
 from .entry import Entry, read_entry_file
 from .paths import relative_path
 from .problems import Problem
@@ -37,6 +39,7 @@ class Library:
     # Entry names `related` may use: every file in cases/ (internal), or only
     # the public entries (the public schema must not name the others).
     slugs: list[str] = field(default_factory=list)
+    compilations: list[DeclaredCompilation] = field(default_factory=list)  # cases/compilations.yml
 
     def by_slug(self) -> dict[str, Entry]:
         return {e.slug: e for e in self.entries}
@@ -76,6 +79,8 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
         parsed.append((path, result.entry, result.status))
 
     problems.extend(cross_entry_problems(parsed, root, None))
+    compilations, found = read_compilations(cases_dir, root, vocabs, {path.stem for path, _, _ in parsed})
+    problems.extend(found)
     drafts = sum(1 for _, _, status in parsed if status == "draft")
     seen: set[str] = set()
     entries: list[Entry] = []
@@ -97,12 +102,13 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     problems.sort(key=lambda p: (p.path, p.line, p.field))
     visible = vocabs if profile == "internal" else used_terms_only(vocabs, entries)
     slugs = sorted({p.stem for p, _, _ in parsed} if profile == "internal" else shown)
-    return Library(root, cases_dir, visible, entries, problems, drafts, left_out, profile, vocabs, slugs)
+    return Library(root, cases_dir, visible, entries, problems, drafts, left_out, profile, vocabs,
+                   slugs=slugs, compilations=compilations)
 
 
 def used_terms_only(vocabs: Vocabularies, entries: list[Entry]) -> Vocabularies:
     """The vocabularies with only the terms these entries carry."""
-    used = {id(t) for e in entries for t in (e.unit, *e.themes, *e.violations, *e.outcomes)}
+    used = {id(t) for e in entries for t in (e.unit, *e.themes, *e.violations, *e.outcomes, e.rank) if t}
     pruned = {}
     for name, vocab in vocabs.by_name.items():
         kept = Vocabulary(name)
@@ -133,6 +139,8 @@ def check_entries(root: Path, only: list[Path], cases_dir: Path | None = None) -
         else:
             parsed.append((path, None, ""))
     problems.extend(cross_entry_problems(parsed, root, wanted))
+    if (cases_dir / COMPILATIONS_FILE).resolve() in wanted:
+        problems.extend(read_compilations(cases_dir, root, vocabs, {path.stem for path, _, _ in parsed})[1])
     return sorted(problems, key=lambda p: (p.path, p.line, p.field))
 
 

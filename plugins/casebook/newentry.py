@@ -29,7 +29,7 @@ TYPE_CHOICES = "、".join(f"{t.key}（{t.label}）" for t in ENTRY_TYPES)
 LIST_FIELDS = ("themes", "tags", "violations", "outcomes", "related")
 # Flags for the fields an editor sets when creating an entry, in field order.
 FLAG_FIELDS = ("title", "unit", "date", "themes", "tags", "summary", "source", "violations", "outcomes",
-               "person", "lessons", "report_kind", "related")
+               "person", "lessons", "rank", "issued_by", "issued_on", "report_kind", "related")
 
 BODIES = TEMPLATE_BODIES  # hints for the editor; a published entry may not keep them
 
@@ -145,7 +145,8 @@ def validate_values(given: dict, etype: EntryType, vocabs: Vocabularies) -> tupl
     if errors or entry is None:
         return dict(given), errors
     canonical = {"unit": entry.unit.name, "date": entry.date, "themes": [t.name for t in entry.themes],
-                 "violations": [t.name for t in entry.violations], "outcomes": [t.name for t in entry.outcomes]}
+                 "violations": [t.name for t in entry.violations], "outcomes": [t.name for t in entry.outcomes],
+                 "rank": entry.rank.name if entry.rank else None, "issued_on": entry.issued_on}
     return {k: canonical.get(k, v) for k, v in given.items()}, []
 
 
@@ -165,7 +166,7 @@ def entry_text(etype: EntryType, values: dict, body: str | None = None) -> str:
 
 
 def _yaml(key: str, value) -> str:
-    if key == "date":
+    if key in ("date", "issued_on"):
         return str(value)  # unquoted: YYYY, YYYY-MM or YYYY-MM-DD all read back as intended
     return yaml_value(list(value) if key in LIST_FIELDS else str(value))
 

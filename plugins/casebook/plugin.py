@@ -20,7 +20,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .compilations import demote_headings
+from .dates import chinese_date
 from .fields import ENTRY_TYPES, FIELDS
+from .history import file_dates, source_date
 from .htmlsafe import sanitise_html
 from .library import PROFILE_LABELS, PROFILES, Library, load_library
 from .offline import scrub_theme_assets
@@ -29,6 +32,7 @@ from .reproducible import fix_sitemap, source_date_epoch
 from .schema import all_schemas
 from .search import INDEX_URI, build_index
 from .site import PER_PAGE, SitePlan, plan_site
+from .worddoc import compilation_docx
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
@@ -39,7 +43,7 @@ SEARCH_ASSETS = {"assets/casebook/search.css": "search.css", "assets/casebook/se
 # Templates that autoescape every value: all of Casebook's, and the theme
 # partial it overrides. A value becomes markup only as a ``Markup`` made here
 # (page bodies, after sanitising) — never through ``|safe`` in a template.
-AUTOESCAPED = ("casebook/", "partials/casebook-", "partials/header.html", "404.html")
+AUTOESCAPED = ("casebook/", "partials/casebook-", "partials/header.html", "404.html", "main.html")
 
 
 def autoescaped(template_name: str | None) -> bool:
@@ -124,7 +128,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               f"运行 casebook check 可再次检查。")
         if problems:
             log.warning(f"共发现 {len(problems)} 处内容问题；有问题的条目暂不生成页面。运行 casebook check 可再次检查。")
-        self.plan = plan_site(self.library, per_page=self.config.per_page)
+        dates = file_dates(self.root, [e.path for e in self.library.entries],
+                           self.cases_dir.relative_to(self.root).as_posix() if self.cases_dir.is_relative_to(self.root)
+                           else str(self.cases_dir))
+        self.plan = plan_site(self.library, per_page=self.config.per_page, dates=dates)
+        # The compilations' date of printing: the build's SOURCE_DATE_EPOCH, else
+        # the newest change in the library (git), never the clock (reproducible).
+        printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
+        self.printed = {"iso": printed, "text": chinese_date(printed)}
+        self._bodies: dict[str, str] = {}
 
     def on_files(self, files: Files, config) -> Files:
         self.entry_uris = {}  # this build's entries only (the instance outlives a preview's rebuild)
@@ -138,6 +150,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE_DIR / "assets" / "casebook.css")))
         for uri, text in all_schemas(self.library.vocabs, self.library.slugs).items():
             files.append(File.generated(config, uri, content=text))
+        for uri, text in self.plan.files.items():  # the statistics as CSV
+            files.append(File.generated(config, uri, content=text))
+        parts: dict = {}  # an entry's Word paragraphs, made once for all compilations holding it
+        for comp in self.plan.compilations:  # each compilation as a Word file beside its page
+            data = compilation_docx(comp, self._body_html, config.site_name, self.printed["text"],
+                                    lambda entry: self._site_url(config) + entry.url, parts)
+            files.append(File.generated(config, comp.docx_uri, content=data))
         for uri, name in SEARCH_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
         return files
@@ -168,6 +187,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_env(self, env, config, files):
         env.autoescape = autoescaped
+        env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -179,11 +199,28 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         elif (planned := self.plan.page_data(uri)) is not None:
             context["casebook"] = planned.data
             context["crumbs"] = planned.crumbs
+            if planned.template == "compilation.html":
+                entries = planned.data["compilation"].entries
+                # sanitised like every body, then a heading level down: markup made here, never in a template
+                context["casebook_bodies"] = {e.slug: Markup(demote_headings(self._body_html(e))) for e in entries}  # noqa: S704
+                context["casebook_printed"] = self.printed
         elif page.is_homepage:
             context["casebook"] = self.plan.home
+        context["casebook_site_url"] = self._site_url(config)  # printed under entries: where to find them
         context["casebook_types"] = ENTRY_TYPES
         context["casebook_fields"] = FIELDS
         return context
+
+    def _body_html(self, entry) -> str:
+        """An entry's body as the site renders it, sanitised; kept for the
+        other compilations that hold the same entry."""
+        if entry.slug not in self._bodies:
+            self._bodies[entry.slug] = sanitise_html(self.render(entry.body))
+        return self._bodies[entry.slug]
+
+    @staticmethod
+    def _site_url(config) -> str:
+        return (config.site_url or "/").rstrip("/") + "/"
 
     def on_post_build(self, config):
         stats = build_index(self.library, Path(config.site_dir) / INDEX_URI)

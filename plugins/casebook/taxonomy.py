@@ -18,7 +18,7 @@ from .vocab import Vocabularies
 @dataclass
 class TermPage:
     """One term (unit, theme, year, tag) and its entries, newest first."""
-    kind: str  # units / themes / years / tags
+    kind: str  # units / themes / years / tags / violations / outcomes / ranks
     name: str
     slug: str
     entries: list[Entry]
@@ -70,6 +70,9 @@ class Taxonomy:
     outcomes: list[TermPage]
     total: int
     tag_slugs: dict[str, str] = field(default_factory=dict)  # tag text -> slug
+    ranks: list[TermPage] = field(default_factory=list)
+    violation_groups: list[TermGroup] = field(default_factory=list)  # by discipline (六大纪律)
+    outcome_groups: list[TermGroup] = field(default_factory=list)  # 党纪处分 / 政务处分 / ...
 
 
 def group_by_type(entries: list[Entry]) -> list[tuple[EntryType, list[Entry]]]:
@@ -85,11 +88,7 @@ def build_taxonomy(entries: list[Entry], vocabs: Vocabularies) -> Taxonomy:
     themes = _vocab_terms("themes", vocabs, entries, lambda e: e.themes)
     violations = _vocab_terms("violations", vocabs, entries, lambda e: e.violations)
     outcomes = _vocab_terms("outcomes", vocabs, entries, lambda e: e.outcomes)
-
-    groups: dict[str, list[TermPage]] = {name: [] for name in vocabs["units"].groups()}
-    for page in units:
-        groups.setdefault(page.group or "其他", []).append(page)
-    unit_groups = [TermGroup(name, pages) for name, pages in groups.items() if pages]
+    ranks = _vocab_terms("ranks", vocabs, entries, lambda e: [e.rank] if e.rank else [])
 
     by_year: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
@@ -106,8 +105,19 @@ def build_taxonomy(entries: list[Entry], vocabs: Vocabularies) -> Taxonomy:
     tags.sort(key=lambda t: (-t.count, t.slug))
 
     types = [TypeListing(t, [e for e in entries if e.type is t]) for t in ENTRY_TYPES]
-    return Taxonomy(types, units, unit_groups, themes, years, tags, violations, outcomes,
-                    len(entries), tag_slugs)
+    return Taxonomy(types, units, group_terms(units, vocabs["units"].groups()), themes, years, tags, violations,
+                    outcomes, len(entries), tag_slugs, ranks,
+                    group_terms(violations, vocabs["violations"].groups()),
+                    group_terms(outcomes, vocabs["outcomes"].groups()))
+
+
+def group_terms(pages: list[TermPage], order: list[str]) -> list[TermGroup]:
+    """Terms by their group, groups in the vocabulary's order; terms without
+    a group last, under 其他."""
+    groups: dict[str, list[TermPage]] = {name: [] for name in order}
+    for page in pages:
+        groups.setdefault(page.group or "其他", []).append(page)
+    return [TermGroup(name, found) for name, found in groups.items() if found]
 
 
 def _vocab_terms(name: str, vocabs: Vocabularies, entries: list[Entry], terms_of) -> list[TermPage]:

@@ -14,7 +14,7 @@ import dataclasses
 import yaml
 from rapidfuzz import fuzz, process
 
-from .fields import VOCABULARIES, VOCABULARY_LABELS
+from .fields import OPTIONAL_VOCABULARIES, VOCABULARIES, VOCABULARY_LABELS
 from .paths import relative_path
 from .problems import Problem
 from .slugs import slugify
@@ -36,7 +36,7 @@ class Term:
 
 @dataclass
 class Vocabulary:
-    name: str  # units / themes / violations / outcomes
+    name: str  # units / themes / violations / outcomes / ranks
     terms: list[Term] = field(default_factory=list)
     _lookup: dict[str, Term] = field(default_factory=dict, repr=False)
 
@@ -99,6 +99,8 @@ def load_vocabularies(cases_dir: Path, root: Path) -> tuple[Vocabularies, list[P
 
 
 def _load_one(path: Path, name: str, root: Path) -> tuple[Vocabulary, list[Problem]]:
+    if name in OPTIONAL_VOCABULARIES and not path.exists() and not path.is_symlink():
+        return Vocabulary(name), []
     vocab, problems = _read_terms(path, name, root)
     if not vocab.terms and not any(p.blocking for p in problems):
         problems.append(Problem(relative_path(path, root), 1, name, f"{vocab.label}词表中没有可用的条目",

@@ -1,0 +1,296 @@
+"""汇编: printable collections of entries for a meeting or a summary.
+
+Two kinds: one per type, theme, unit and year, made automatically; and the
+ones editors declare in ``cases/compilations.yml``, each a title, an optional
+foreword and compiler, and either a filter or an ordered list of entries::
+
+    - name: 2024-jing-shi-jiao-yu-hui        # the URL: /compilations/<name>/
+      title: 2024年警示教育大会案例汇编
+      compiler: 市直机关工委                   # optional
+      foreword: 本汇编收录……                  # optional
+      filter: {type: case, year: [2023, 2024], violation: 违反廉洁纪律}
+    - name: xin-gan-bu-pei-xun
+      title: 新任职干部廉政培训材料
+      entries: [2023-06-shi-fu-lian-jia-feng-jian-she, 2022-01-shi-cai-zheng-ju-wei-gui-chi-he]
+
+Within a filter key the values combine with OR, across keys with AND.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import process
+
+from .dates import chinese_date
+from .entry import Entry
+from .fields import ENTRY_TYPES, FIELD_BY_KEY, TYPE_BY_NAME
+from .paths import relative_path
+from .problems import Problem
+from .slugs import slugify
+from .textfile import MAX_VOCABULARY_BYTES, read_text
+from .vocab import Vocabularies
+from .yamlsource import load_yaml, yaml_problem
+
+FILE_NAME = "compilations.yml"
+MAX_AUTOMATIC = 200  # entries; a larger automatic compilation would be a book nobody prints
+MAX_DECLARED = 500
+# filter key -> (Chinese key, vocabulary, label); year and type are checked by hand
+FILTERS = {
+    "type": ("类型", None, "类型"),
+    "unit": ("单位", "units", "单位"),
+    "theme": ("主题", "themes", "主题"),
+    "year": ("年份", None, "年份"),
+    "violation": ("违纪类型", "violations", "违纪类型"),
+    "outcome": ("处理结果", "outcomes", "处理结果"),
+    "rank": ("职级", "ranks", "职级"),
+}
+FILTER_BY_NAME = {**{k: k for k in FILTERS}, **{v[0]: k for k, v in FILTERS.items()}}
+KEYS = {"name": "名称", "title": "标题", "foreword": "前言", "compiler": "编者", "filter": "筛选", "entries": "条目"}
+KEY_BY_NAME = {**{k: k for k in KEYS}, **{v: k for k, v in KEYS.items()}}
+
+
+@dataclass
+class DeclaredCompilation:
+    """One compilation of ``compilations.yml``, checked; values canonical."""
+    name: str
+    title: str
+    line: int
+    foreword: str = ""
+    compiler: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    slugs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Compilation:
+    name: str  # URL segment and file name of the Word file
+    title: str
+    kind: str  # declared / type / theme / unit / year
+    entries: list[Entry]
+    foreword: str = ""
+    compiler: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"compilations/{self.name}/"
+
+    @property
+    def docx_name(self) -> str:
+        return f"{self.name}.docx"
+
+    @property
+    def docx_uri(self) -> str:
+        return f"{self.url}{self.docx_name}"
+
+
+def read_compilations(cases_dir: Path, root: Path, vocabs: Vocabularies,
+                      slugs: set[str]) -> tuple[list[DeclaredCompilation], list[Problem]]:
+    """The declared compilations (none without the file) and their problems;
+    ``slugs``: every entry file name, for the ordered lists."""
+    path = cases_dir / FILE_NAME
+    if not path.is_file():
+        return [], []
+    rel = relative_path(path, root)
+    text, problem = read_text(path, rel, MAX_VOCABULARY_BYTES)
+    if problem:
+        return [], [problem]
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        return [], [yaml_problem(rel, exc, 0)]
+    if data is None:
+        return [], []
+    if not isinstance(data, list):
+        return [], [Problem(rel, 1, "汇编", "汇编文件应为列表", "每项以“- name: 网址名”开头，见编辑指南")]
+    checker = _Checker(rel, vocabs, slugs)
+    found = [c for c in (checker.item(item) for item in data) if c is not None]
+    return found, checker.problems
+
+
+class _Checker:
+    def __init__(self, rel: str, vocabs: Vocabularies, slugs: set[str]):
+        self.rel, self.vocabs, self.slugs = rel, vocabs, slugs
+        self.problems: list[Problem] = []
+        self.names: dict[str, int] = {}
+
+    def problem(self, line, key, message, hint=""):
+        self.problems.append(Problem(self.rel, line, key, message, hint))
+
+    def item(self, item) -> DeclaredCompilation | None:
+        line = getattr(item, "line", 1)
+        if not isinstance(item, dict):
+            self.problem(line, "汇编", "每个汇编应写作“键: 值”", "例如 - name: 2024-jing-shi-jiao-yu")
+            return None
+        lines = getattr(item, "key_lines", {})
+        values = {}
+        before = len(self.problems)
+        for key, value in item.items():
+            canonical = KEY_BY_NAME.get(str(key).strip())
+            if canonical is None:
+                close = process.extractOne(str(key), list(KEY_BY_NAME))
+                hint = f"是否指 {close[0]}？" if close and close[1] >= 60 else f"可用：{'、'.join(KEYS)}"
+                self.problem(lines.get(key, line), str(key), f"汇编中有未知字段“{key}”", hint)
+                continue
+            values[canonical] = (value, lines.get(key, line))
+        name = self.text(values, "name", line, required=True)
+        title = self.text(values, "title", line, required=True)
+        if name and (slugify(name) != name or not name.isascii()):
+            self.problem(values["name"][1], "name", f"汇编网址名“{name}”只能用小写字母、数字和连字符",
+                         f"可改为 {slugify(name) or slugify(title) or 'hui-bian'}")
+        elif name in self.names:
+            self.problem(values["name"][1], "name", f"汇编网址名“{name}”重复", f"第 {self.names[name]} 行已使用")
+        elif name.startswith(tuple(f"{kind}-" for kind in ("type", "theme", "unit", "year"))):
+            self.problem(values["name"][1], "name", f"网址名“{name}”与自动生成的汇编冲突", "换一个开头，如 hui-bian-…")
+        if name:
+            self.names.setdefault(name, values["name"][1])
+        declared = DeclaredCompilation(name, title, line, self.text(values, "foreword", line, limit=5000),
+                                       self.text(values, "compiler", line))
+        if ("filter" in values) == ("entries" in values):
+            self.problem(line, "filter", f"汇编“{title or name}”应写 filter（筛选条件）或 entries（条目列表）之一",
+                         "例如 filter: {type: case, year: 2024}，或 entries: [条目文件名, …]")
+        elif "filter" in values:
+            declared.filters = self.filters(*values["filter"])
+        else:
+            declared.slugs = self.entry_list(*values["entries"])
+        return declared if len(self.problems) == before else None
+
+    def text(self, values, key, line, required=False, limit=200) -> str:
+        if key not in values:
+            if required:
+                self.problem(line, key, f"汇编缺少 {key}（{KEYS[key]}）", "name 写网址名，title 写汇编标题")
+            return ""
+        value, at = values[key]
+        if isinstance(value, (dict, list)) or value is None:
+            self.problem(at, key, f"汇编的 {key}（{KEYS[key]}）应为一段文字", f"写作 {key}: 值")
+            return ""
+        text = str(value).strip()
+        if len(text) > limit:
+            self.problem(at, key, f"汇编的 {key} 有 {len(text)} 个字，超过上限 {limit}", "精简后再写")
+            return ""
+        return text
+
+    def filters(self, value, line) -> dict[str, list[str]]:
+        if not isinstance(value, dict) or not value:
+            self.problem(line, "filter", "filter 应为“条件: 值”，至少一项", "例如 filter: {type: case, year: 2024}")
+            return {}
+        result: dict[str, list[str]] = {}
+        for key, wanted in value.items():
+            canonical = FILTER_BY_NAME.get(str(key).strip())
+            if canonical is None:
+                self.problem(line, "filter", f"未知筛选条件“{key}”", f"可用：{'、'.join(FILTERS)}")
+                continue
+            items = wanted if isinstance(wanted, list) else [wanted]
+            if not items or any(isinstance(i, (dict, list)) or i is None for i in items):
+                self.problem(line, "filter", f"筛选条件 {key} 的值应为文字或文字列表", f"例如 {key}: [甲, 乙]")
+                continue
+            result[canonical] = [v for v in (self.filter_value(canonical, str(i).strip(), line) for i in items) if v]
+        return result
+
+    def filter_value(self, key: str, value: str, line: int) -> str | None:
+        _, vocabulary, label = FILTERS[key]
+        if key == "type":
+            found = TYPE_BY_NAME.get(value)
+            if found is None:
+                self.problem(line, "filter", f"未知类型“{value}”",
+                             f"可选：{'、'.join(f'{t.key}（{t.label}）' for t in ENTRY_TYPES)}")
+            return found.key if found else None
+        if key == "year":
+            if not (value.isdigit() and len(value) == 4):
+                self.problem(line, "filter", f"年份“{value}”应写四位数字", "例如 year: 2024")
+                return None
+            return value
+        term = self.vocabs[vocabulary].resolve(value)
+        if term is None:
+            close = self.vocabs[vocabulary].suggest(value)
+            self.problem(line, "filter", f"未知{label}“{value}”",
+                         f"是否指：{'、'.join(close)}？" if close else f"须为 cases/{vocabulary}.yml 中的名称或别名")
+        return term.name if term else None
+
+    def entry_list(self, value, line) -> list[str]:
+        items = value if isinstance(value, list) else None
+        if not items or any(isinstance(i, (dict, list)) or i is None for i in items):
+            self.problem(line, "entries", "entries 应为条目文件名的列表", "例如 entries: [2023-06-shi-fu-lian-jia-feng]")
+            return []
+        if len(items) > MAX_DECLARED:
+            self.problem(line, "entries", f"一个汇编最多 {MAX_DECLARED} 个条目，这里有 {len(items)} 个", "分成几个汇编")
+            return []
+        slugs: list[str] = []
+        for item in items:
+            slug = str(item).strip().removesuffix(".md").split("/")[-1]
+            if slug not in self.slugs:
+                close = process.extractOne(slug, sorted(self.slugs)) if self.slugs else None
+                self.problem(line, "entries", f"汇编中的条目“{slug}”不存在",
+                             f"是否指 {close[0]}？" if close and close[1] >= 90 else "写条目的文件名（不含 .md）")
+            elif slug in slugs:
+                self.problem(line, "entries", f"条目“{slug}”在同一汇编中写了两次", "删除重复的一项")
+            else:
+                slugs.append(slug)
+        return slugs
+
+
+def _matches(entry: Entry, filters: dict[str, list[str]]) -> bool:
+    values = {
+        "type": [entry.type.key], "unit": [entry.unit.name], "theme": [t.name for t in entry.themes],
+        "year": [entry.year], "violation": [v.name for v in entry.violations],
+        "outcome": [o.name for o in entry.outcomes], "rank": [entry.rank.name] if entry.rank else [],
+    }
+    return all(set(values[key]) & set(wanted) for key, wanted in filters.items())
+
+
+def plan_compilations(entries: list[Entry], declared: list[DeclaredCompilation], tax) -> list[Compilation]:
+    """Declared compilations first (in file order), then per type, theme,
+    unit and year. Only entries the site shows are in them; an empty
+    compilation is left out (in a public build it would hint at hidden ones)."""
+    by_slug = {e.slug: e for e in entries}
+    result: list[Compilation] = []
+    for d in declared:
+        chosen = [by_slug[s] for s in d.slugs if s in by_slug] if d.slugs else [e for e in entries if _matches(e, d.filters)]
+        if chosen:
+            result.append(Compilation(d.name, d.title, "declared", chosen[:MAX_DECLARED], d.foreword, d.compiler))
+    automatic = [("type", t.type.folder, f"{t.type.label}汇编", t.entries) for t in tax.types]
+    automatic += [("theme", t.slug, f"主题汇编：{t.name}", t.entries) for t in tax.themes]
+    automatic += [("unit", t.slug, f"{t.name}案例汇编", t.entries) for t in tax.units]
+    automatic += [("year", t.slug, f"{t.name}年汇编", t.entries) for t in tax.years]
+    for kind, slug, title, found in automatic:
+        if 0 < len(found) <= MAX_AUTOMATIC:
+            result.append(Compilation(f"{kind}-{slug}", title, kind, list(found)))
+    return result
+
+
+KIND_LABELS = {"declared": "编辑汇编", "type": "按类型", "theme": "按主题", "unit": "按单位", "year": "按年份"}
+
+
+def entry_facts(entry: Entry) -> list[tuple[str, str]]:
+    """(label, text) of what a printed entry states about itself, as a notice
+    does: unit, dates, the case fields, the source."""
+    def label(key):
+        return FIELD_BY_KEY[key].label
+
+    facts = [(label("type"), entry.type.label), (label("unit"), entry.unit.name),
+             (label("date"), chinese_date(entry.date)), (label("themes"), "、".join(t.name for t in entry.themes))]
+    if entry.report_kind:
+        facts.append((label("report_kind"), entry.report_kind))
+    if entry.type.key == "case":
+        facts += [(label("person"), entry.person), (label("rank"), entry.rank.name if entry.rank else ""),
+                  (label("violations"), "、".join(v.name for v in entry.violations)),
+                  (label("outcomes"), "、".join(o.name for o in entry.outcomes)),
+                  (label("issued_by"), entry.issued_by), (label("issued_on"), chinese_date(entry.issued_on))]
+    facts.append((label("source"), entry.source))
+    return [(k, v) for k, v in facts if v]
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])((?:\s[^>]*)?)>")
+_ID = re.compile(r'\s+id="[^"]*"')
+
+
+def demote_headings(html: str) -> str:
+    """Sanitised body HTML one heading level down (the entry's title is the
+    compilation's h2), without heading ids, which several entries share."""
+    def lower(match: re.Match) -> str:
+        closing, level, attrs = match.groups()
+        return f"<{closing}h{min(int(level) + 1, 6)}{_ID.sub('', attrs)}>"
+    return _HEADING_TAG.sub(lower, html)

@@ -1,0 +1,278 @@
+"""A compilation as a Word file (.docx), built with python-docx.
+
+Word's own styles carry the structure, so the navigation pane and a table
+of contents work: the compilation's title is ``Title``, each entry a
+``Heading 1`` starting on a new page, the entry's sections ``Heading 2``
+and below. Fonts are named for Chinese Word: 宋体 (SimSun) for text, 黑体
+(SimHei) for headings. Bodies come in as the site's sanitised HTML.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from html.parser import HTMLParser
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from .compilations import Compilation, entry_facts
+
+_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Quote", "List Bullet", "List Number", "Table Grid")
+BODY_FONT = ("SimSun", "宋体")  # (Latin name, East Asian name)
+HEADING_FONT = ("SimHei", "黑体")
+
+
+def _font(style, font: tuple[str, str], size: float | None = None, bold: bool | None = None) -> None:
+    style.font.name = font[0]
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), font[0])
+    fonts.set(qn("w:eastAsia"), font[1])
+    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(theme_attr), None)  # a theme font would win over the named one
+    if size:
+        style.font.size = Pt(size)
+    if bold is not None:
+        style.font.bold = bold
+
+
+def _setup(document) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)  # A4
+    section.top_margin = section.bottom_margin = Mm(25)
+    section.left_margin = section.right_margin = Mm(25)
+    styles = document.styles
+    _font(styles["Normal"], BODY_FONT, 12)
+    for level, size in ((1, 16), (2, 14), (3, 13), (4, 12)):
+        _font(styles[f"Heading {level}"], HEADING_FONT, size, True)
+        styles[f"Heading {level}"].font.color.rgb = None
+    _font(styles["Title"], HEADING_FONT, 22, True)
+    styles["Title"].font.color.rgb = None
+    # Word asks to update fields (the table of contents) when the file opens
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+    # page numbers in the footer
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(paragraph, "PAGE", "1")
+
+
+def _field(paragraph, instruction: str, placeholder: str) -> None:
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder), ("end", None)):
+        if kind == "instr":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = f" {text} "
+        elif kind == "text":
+            node = OxmlElement("w:t")
+            node.text = text
+        else:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        run._r.append(node)
+
+
+def _paragraph(document, style=None):
+    """A new paragraph in ``style``, set by its id: python-docx's own lookup
+    scans every style for each paragraph, which dominated the build."""
+    paragraph = document.add_paragraph()
+    if style is not None:
+        paragraph._p.style = style.style_id
+    return paragraph
+
+
+def _page_break(document) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+class _Body(HTMLParser):
+    """Sanitised HTML of one entry body into paragraphs of ``document``:
+    headings one level below the entry's, lists, tables, quotes; bold and
+    italic kept; any other markup keeps its text."""
+
+    _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
+
+    def __init__(self, document, styles: dict):
+        super().__init__(convert_charrefs=True)
+        self.doc = document
+        self.styles = styles  # looked up once: python-docx finds a style by name slowly
+        self.paragraph = None
+        self.bold = self.italic = 0
+        self.lists: list[str] = []
+        self.cell_text: list[str] | None = None
+        self.rows: list[list[str]] = []
+
+    def _new(self, style: str | None = None):
+        self.paragraph = _paragraph(self.doc, self.styles[style] if style else None)
+
+    def handle_starttag(self, tag, attrs):
+        if self.cell_text is not None and tag not in ("td", "th", "tr"):
+            return
+        if tag in self._HEADINGS:
+            self._new(f"Heading {self._HEADINGS[tag]}")
+        elif tag == "p":
+            self._new("Quote" if "blockquote" in self.lists else None)
+        elif tag in ("ul", "ol"):
+            self.lists.append(tag)
+        elif tag == "blockquote":
+            self.lists.append("blockquote")
+        elif tag == "li":
+            self._new("List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet")
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "br" and self.paragraph is not None:
+            self.paragraph.add_run().add_break()
+        elif tag == "table":
+            self.rows = []
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell_text = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell_text is not None:
+            if self.rows:
+                self.rows[-1].append(" ".join("".join(self.cell_text).split()))
+            self.cell_text = None
+        elif tag == "table":
+            self._table()
+        elif tag in ("ul", "ol", "blockquote") and self.lists:
+            self.lists.pop()
+        elif tag in ("strong", "b"):
+            self.bold = max(0, self.bold - 1)
+        elif tag in ("em", "i"):
+            self.italic = max(0, self.italic - 1)
+        elif tag in ("p", "li") or tag in self._HEADINGS:
+            self.paragraph = None
+
+    def handle_data(self, data):
+        if self.cell_text is not None:
+            self.cell_text.append(data)
+            return
+        if not data.strip() and self.paragraph is None:
+            return
+        if self.paragraph is None:
+            self._new()
+        run = self.paragraph.add_run(data.replace("\n", " ") if self.paragraph.runs else data.lstrip())
+        run.bold = bool(self.bold) or None
+        run.italic = bool(self.italic) or None
+
+    def _table(self):
+        rows = [r for r in self.rows if r]
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        table = self.doc.add_table(rows=len(rows), cols=width)
+        table._tbl.tblStyle_val = self.styles["Table Grid"].style_id
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                table.cell(i, j).text = text
+        self.rows = []
+        self.paragraph = None
+
+
+def _entry_parts(entry, html: str, url: str) -> list:
+    """The Word paragraphs and tables of one entry, from a page break to its
+    lessons, made in a scratch document: every compilation that holds the
+    entry copies them (documents from python-docx's template share style ids)."""
+    document = Document()
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    styles = {name: document.styles[name] for name in _STYLES}
+    _page_break(document)
+    _paragraph(document, styles["Heading 1"]).add_run(entry.title)
+    facts = document.add_table(rows=0, cols=2)
+    facts._tbl.tblStyle_val = styles["Table Grid"].style_id
+    for label, text in [*entry_facts(entry), ("网址", url)]:
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = label, text
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[0].width, cells[1].width = Mm(28), Mm(132)
+    if entry.summary_given:
+        summary = document.add_paragraph()
+        summary.add_run("摘要：").bold = True
+        summary.add_run(entry.summary)
+    parser = _Body(document, styles)
+    parser.feed(html)
+    parser.close()
+    if entry.lessons:
+        lessons = document.add_paragraph()
+        lessons.add_run("警示启示：").bold = True
+        lessons.add_run(entry.lessons)
+    return [child for child in body if child.tag != qn("w:sectPr")]
+
+
+def compilation_docx(compilation: Compilation, body_html, site_name: str, date_text: str,
+                     url_of=lambda entry: entry.url, parts: dict | None = None) -> bytes:
+    """``body_html(entry)``: the entry's body as sanitised HTML; ``url_of``:
+    where the entry is on the site, printed under it; ``parts``: a cache of
+    entries already made, shared by the compilations of one build."""
+    document = Document()
+    _setup(document)
+    core = document.core_properties
+    core.title, core.author, core.language = compilation.title, compilation.compiler or site_name, "zh-CN"
+
+    document.add_paragraph(compilation.title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in (f"编者：{compilation.compiler or site_name}", f"编印日期：{date_text}",
+                 f"共收录 {len(compilation.entries)} 篇"):
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if compilation.foreword:
+        heading = document.add_paragraph()
+        heading.add_run("前言").bold = True
+        document.add_paragraph(compilation.foreword)
+    _page_break(document)
+
+    heading = document.add_paragraph(style="TOC Heading" if "TOC Heading" in document.styles else None)
+    heading.add_run("目录").bold = True
+    _field(document.add_paragraph(), 'TOC \\o "1-1" \\h \\z \\u', "（打开文件时更新目录；或右键点此处选择“更新域”）")
+
+    body = document.element.body
+    for entry in compilation.entries:
+        key = (entry.slug, url_of(entry))
+        if parts is None or key not in parts:
+            made = _entry_parts(entry, body_html(entry), url_of(entry))
+            if parts is None:
+                parts_of_entry = made
+            else:
+                parts[key] = parts_of_entry = made
+        else:
+            parts_of_entry = parts[key]
+        for element in parts_of_entry:
+            body.sectPr.addprevious(copy.deepcopy(element))
+    out = io.BytesIO()
+    document.save(out)
+    return _without_timestamps(out.getvalue())
+
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
+
+
+def _without_timestamps(data: bytes) -> bytes:
+    """The .docx with every member dated 1980-01-01: python-docx stamps the
+    zip members with the clock, which would make two builds differ."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=_ZIP_EPOCH)
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, member.external_attr
+            target.writestr(info, source.read(member))
+    return out.getvalue()
