@@ -111,7 +111,9 @@ def test_schema_and_guide_follow_the_field_table(lib):
     schema = front_matter_schema(library.vocabs)
     assert schema["properties"]["rank"]["enum"] == ["省部级", "乡科级", "科级"]
     assert schema["properties"]["职级"]["enum"] == schema["properties"]["rank"]["enum"]
-    assert "pattern" in schema["properties"]["issued_on"] and "pattern" in schema["properties"]["通报日期"]
+    # the notice date is checked like date: the same rule, in the schema too
+    assert schema["properties"]["issued_on"]["anyOf"] == schema["properties"]["date"]["anyOf"]
+    assert schema["properties"]["通报日期"]["anyOf"] == schema["properties"]["date"]["anyOf"]
     table = fields_table()
     for key in ("rank", "issued_by", "issued_on"):
         assert f"`{key}` | `{FIELD_BY_KEY[key].alias}`" in table
