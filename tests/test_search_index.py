@@ -15,7 +15,7 @@ import pytest
 from casebook.library import load_library
 from casebook.search import make_records, write_index
 from casebook.search.absent import minimal_absent_words
-from casebook.search.index import FACETS_FILE, encode_set
+from casebook.search.index import FACETS_FILE, encode_set, unpacked
 from casebook.search.reader import SearchIndex, decode_set, parse_shard
 from casebook.search.records import SearchRecord
 from casebook.search.text import normalise, query_words, runs, text_grams, word_grams
@@ -177,9 +177,9 @@ def test_index_files(corpus):
     assert manifest["n"] == len(records) == stats.entries
     assert len(list((out / "g").iterdir())) == manifest["shards"]
     assert len(list((out / "d").iterdir())) == len(records)
-    grams = sum(len(parse_shard(p.read_bytes())) for p in (out / "g").iterdir())
+    grams = sum(len(parse_shard(unpacked(p.read_bytes()))) for p in (out / "g").iterdir())
     assert grams == stats.grams + stats.absent_words
-    doc = json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))
+    doc = json.loads(gzip.decompress((out / "d" / "0.bin").read_bytes()))
     assert doc["t"] == records[0].title and doc["u"] == records[0].url
 
 
@@ -250,7 +250,7 @@ def test_public_build_indexes_only_public_entries(tmp_path):
     out = site / "assets" / "casebook" / "search"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["n"] == len(public.entries)
-    titles = {json.loads(p.read_text(encoding="utf-8"))["t"] for p in (out / "d").iterdir()}
+    titles = {json.loads(unpacked(p.read_bytes()))["t"] for p in (out / "d").iterdir()}
     assert titles == {e.title for e in public.entries}
     assert not titles & {e.title for e in internal}
     names = _facet_names(out)

@@ -76,14 +76,19 @@
   }
 
   // ------------------------------------------------------------------- engine
-  var FACETS_FILE = "facets.bin"; // gzip of JSON (index.py FACETS_FILE)
+  var FACETS_FILE = "facets.bin"; // index.py FACETS_FILE
 
-  /** JSON from gzip bytes; bytes a server already unpacked are read as they are. */
-  function gunzipJson(buffer) {
+  /** The bytes of a gzip file of the index (index.py packed); bytes a server
+   *  already unpacked are taken as they are. */
+  function unpacked(buffer) {
     var bytes = new Uint8Array(buffer);
-    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(bytes);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).text().then(JSON.parse);
+    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+
+  function unpackedJson(buffer) {
+    return unpacked(buffer).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
   }
 
   function readVarint(bytes, cursor) {
@@ -133,8 +138,8 @@
     var self = this;
     var p = this.shards.get(k);
     if (!p) {
-      p = this.fetchOk(this.url("g/" + k + ".bin", m), "bin").then(function (buf) {
-        return self.parseShard(new Uint8Array(buf));
+      p = this.fetchOk(this.url("g/" + k + ".bin", m), "bin").then(unpacked).then(function (bytes) {
+        return self.parseShard(bytes);
       });
       p.catch(function () { self.shards.delete(k); });
       this.shards.set(k, p);
@@ -292,7 +297,7 @@
     if (!this.facetData) {
       this.facetData = this.ready().then(function (m) {
         return self.fetchOk(self.url(FACETS_FILE, m), "bin");
-      }).then(gunzipJson).then(function (data) {
+      }).then(unpackedJson).then(function (data) {
         return data.facets.map(function (f) {
           var lookup = new Map();
           f.values.forEach(function (names, i) {
@@ -375,7 +380,7 @@
     var self = this;
     var p = this.docs.get(id);
     if (!p) {
-      p = this.ready().then(function (m) { return self.fetchOk(self.url("d/" + id + ".json", m), "json"); });
+      p = this.ready().then(function (m) { return self.fetchOk(self.url("d/" + id + ".bin", m), "bin"); }).then(unpackedJson);
       p.catch(function () { self.docs.delete(id); });
       this.docs.set(id, p);
     }

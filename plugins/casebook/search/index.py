@@ -3,9 +3,12 @@
 Layout under the output folder (``assets/casebook/search/`` in the site)::
 
     manifest.json   version, number of entries, number of shards
-    facets.bin      gzip of JSON: facet values (with aliases), one column per facet
+    facets.bin      facet values (with aliases), one column per facet (JSON)
     g/<k>.bin       the keys whose hash (FNV-1a of UTF-8) falls in shard k
-    d/<id>.json     one entry: title, URL, date, type, unit, summary, text
+    d/<id>.bin      one entry: title, URL, date, type, unit, text (JSON)
+
+Every .bin file is gzip-compressed (a plain static server sends them
+as they are; the browser unpacks them with DecompressionStream).
 
 A shard is a sequence of keys, each followed by three id sets (for the
 whole entry, its title, its metadata) and a list of continuations::
@@ -156,6 +159,16 @@ def doc_json(record: SearchRecord) -> dict:
             "m": record.meta, "b": record.body}
 
 
+def packed(data: bytes) -> bytes:
+    """gzip, with no time stamp: the same index gives the same bytes."""
+    return gzip.compress(data, mtime=0)
+
+
+def unpacked(data: bytes) -> bytes:
+    """What ``packed`` packed; bytes a server already unpacked as they are."""
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
 def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -199,22 +212,22 @@ def write_index(records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path
     (out_dir / "g").mkdir(parents=True)
     (out_dir / "d").mkdir()
     digest = hashlib.sha256()
+    index_bytes = 0
     for k, keys in enumerate(shards):
-        data = b"".join(encoded[key] for key in sorted(keys))
+        data = packed(b"".join(encoded[key] for key in sorted(keys)))
         digest.update(data)
+        index_bytes += len(data)
         (out_dir / "g" / f"{k}.bin").write_bytes(data)
     doc_bytes = 0
     for record in records:
-        data = _dump(doc_json(record))
+        data = packed(_dump(doc_json(record)))
         digest.update(data)
         doc_bytes += len(data)
-        (out_dir / "d" / f"{record.id}.json").write_bytes(data)
-    # Compressed: the columns repeat a few values over every entry (mtime 0:
-    # the same index gives the same bytes).
-    facets = gzip.compress(_dump({"n": n, "facets": facet_columns(records, vocabs)}), mtime=0)
+        (out_dir / "d" / f"{record.id}.bin").write_bytes(data)
+    facets = packed(_dump({"n": n, "facets": facet_columns(records, vocabs)}))
     digest.update(facets)
     (out_dir / FACETS_FILE).write_bytes(facets)
     manifest = {"format": FORMAT, "version": digest.hexdigest()[:12], "n": n, "shards": shard_count,
                 "grams": MAX_GRAM, "fields": list(FIELDS)}
     (out_dir / "manifest.json").write_bytes(_dump(manifest))
-    return IndexStats(n, len(grams), len(absent), shard_count, total, len(facets), doc_bytes)
+    return IndexStats(n, len(grams), len(absent), shard_count, index_bytes, len(facets), doc_bytes)

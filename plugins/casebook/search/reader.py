@@ -4,12 +4,11 @@ recall and precision without a browser."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .index import FACETS_FILE
+from .index import FACETS_FILE, unpacked
 from .text import MAX_GRAM, fnv1a, query_words, word_grams
 
 WEIGHTS = (4, 2, 1)  # a word in the title, in the metadata, only in the body
@@ -99,7 +98,7 @@ class SearchIndex:
     def key(self, key: str) -> Key:
         k = fnv1a(key.encode("utf-8")) % self.manifest["shards"]
         if k not in self._shards:
-            self._shards[k] = parse_shard((self.dir / "g" / f"{k}.bin").read_bytes())
+            self._shards[k] = parse_shard(unpacked((self.dir / "g" / f"{k}.bin").read_bytes()))
         return self._shards[k].get(key, NOTHING)
 
     def word_sets(self, word: str) -> list[set[int]]:
@@ -138,11 +137,14 @@ class SearchIndex:
                 scores = {i: s + word_score[i] for i, s in scores.items() if i in word_score}
         return scores
 
+    def doc(self, entry: int) -> dict:
+        return json.loads(unpacked((self.dir / "d" / f"{entry}.bin").read_bytes()))
+
     # -- facets ----------------------------------------------------------
     @property
     def facets(self) -> list[dict]:
         if self._facets is None:
-            data = json.loads(gzip.decompress((self.dir / FACETS_FILE).read_bytes()).decode("utf-8"))
+            data = json.loads(unpacked((self.dir / FACETS_FILE).read_bytes()))
             for facet in data["facets"]:
                 col = facet["col"]
                 cells = list(col) if facet["single"] else col.split(",")
