@@ -468,8 +468,9 @@
     };
   }
 
+  // 12,345: by hand, as toLocaleString loads locale data on first use (tens of ms).
   function formatCount(n) {
-    return n.toLocaleString("zh-CN");
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
 
   var engines = new Map();
