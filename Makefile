@@ -51,8 +51,9 @@ check: $(STAMP)
 test: $(STAMP) chromium nginx
 	$(PY) -m pytest -q -p no:cacheprovider
 
+# make bench SIZES=2000,10000,50000 (default 2000,10000); BENCH_ARGS for the rest, e.g. --json FILE
 bench: $(STAMP) chromium
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(if $(SIZES),--sizes $(SIZES)) $(BENCH_ARGS)
 
 clean:
 	rm -rf site .pytest_cache

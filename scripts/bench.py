@@ -1,28 +1,37 @@
 """The search benchmark: Casebook's n-gram search next to Pagefind's default
-configuration, measured in the same run on the same generated corpus.
+configuration, on the same generated corpus, with queries nobody chose.
 
-    python scripts/bench.py [--sizes 2000,10000] [--work DIR] [--keep] [--json FILE]
+    python scripts/bench.py [--sizes 2000,10000] [--pagefind-max 10000]
+                            [--per-kind 30] [--work DIR] [--keep] [--json FILE]
+    make bench SIZES=2000,10000,50000
 
-For each size: generate a corpus (scripts/gen_corpus.py), `mkdocs build`
-it (which writes Casebook's index), index the built site with Pagefind
-1.5.2 extended at default settings, serve the site on 127.0.0.1 and drive
-Debian's headless Chromium:
+For each size: generate a corpus (scripts/gen_corpus.py) and draw queries
+at random from the entries' own text (substrings of 2 to 10 characters,
+two-term queries, pieces with digits or Latin letters, pairs of pieces of
+different entries glued together, which mostly occur nowhere). The truth of
+a query is plain substring search: the entries whose normalised text (the
+core's search record) holds every term.
 
-* recall and precision of every query in QUERIES against substring truth
-  (the core's search records, normalised; every word of the query must
-  occur) for both engines (Pagefind's non-entry pages are left out);
-* bytes transferred (every response the page and its workers received,
-  headers and body, uncompressed as a plain static server sends them) and
-  time to first result, for a first query in a fresh browser (empty cache)
-  and for later queries;
-* build time and peak memory of each indexer, index size on disk, and the
-  largest entry page (the lead's page-size check).
+Up to --pagefind-max entries the corpus is built with `mkdocs build` (which
+writes Casebook's index) and indexed by Pagefind 1.5.2 extended at default
+settings. Above it (Pagefind needs about 4 GB for 10,000 pages) only
+Casebook is measured: its index is built from the core's records
+(build_index, the same call the plugin makes) and served inside the site of
+a small build of the same project, so the real /search/ page and search.js
+read it; the entry pages themselves are not built.
 
-Casebook is driven through its real UI (typing into the /search/ page and
-the header box, 80 ms debounce included, until the first result card is in
-the DOM); Pagefind through its JS API (search, then the first result's
-data), which favours Pagefind. Prints Markdown tables; --json keeps the
-raw numbers.
+Measured in Debian's headless Chromium against a static server on 127.0.0.1:
+
+* recall, precision and false results per query kind, for Casebook (the
+  page's own engine) and Pagefind (its JS API; non-entry pages left out),
+  with the worst queries; the facet counts of every Casebook query are
+  compared with counts from the truth; reader.py must give the same ids;
+* bytes of search data (every response under assets/casebook/search/,
+  headers and body, as a plain static server sends them) for a first query
+  (fresh browser opening /search/?q=...) and for later queries typed into
+  the page; time to the first result card: first query from navigation,
+  later queries from the input event less the page's fixed 80 ms debounce;
+* index size, build time and peak memory of each indexer.
 """
 
 from __future__ import annotations
@@ -32,13 +41,17 @@ import gzip
 import json
 import os
 import platform
+import random
+import re
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -46,22 +59,67 @@ import gen_corpus  # noqa: E402
 
 from casebook.library import load_library  # noqa: E402
 from casebook.search import INDEX_URI, make_records  # noqa: E402
-from casebook.search.text import normalise, query_words  # noqa: E402
+from casebook.search.reader import SearchIndex  # noqa: E402
+from casebook.search.records import TYPE_LABELS  # noqa: E402
+from casebook.search.text import normalise, query_words, runs  # noqa: E402
 
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SEARCH_DATA = "/" + INDEX_URI + "/"
+KINDS = [f"{n} 字" for n in range(2, 11)] + ["两个词", "含数字或拉丁字母", "两段拼接（多不存在）"]
+FIRST_QUERIES = 6  # each in a fresh browser
+LATER_QUERIES = 24  # typed one after the other into the same page
 
-# 1 to 10 characters, ASCII mixed in, aliases, multi-word, near misses, one with no hit.
-QUERIES = [
-    "家", "廉", "妇联", "家风", "党课", "热线", "八小时", "一把手", "廉政党课", "以案促改", "警示教育", "公务用车",
-    "三重一大", "清廉机关建设", "市妇女联合会", "违反中央八项规定精神", "某局原副局长张某", "廉洁文化角",
-    "12345热线", "12345", "2023年", "2016年3月", "ppt", "ＯＡ系统", "5g网络", "八个小时", "党纪处分", "群团组织",
-    "警示教育 家风", "廉政党课 八小时", "妇联 2023年", "清风", "收受礼金",
-]
-FIRST = ["廉政党课", "妇联", "12345热线", "八小时", "警示教育 家风"]  # each in a fresh browser
-LATER = ["家风", "八小时", "廉政党课", "市妇女联合会", "12345热线", "2023年", "违反中央八项规定精神", "一把手",
-         "警示教育 家风", "清廉机关建设", "ppt", "党纪处分"]
+
+def debounce_ms() -> int:
+    """The search page's input debounce, read from search.js (not counted in the times)."""
+    js = (ROOT / "plugins" / "casebook" / "assets" / "search.js").read_text(encoding="utf-8")
+    found = set(re.findall(r"debounce\(function \(\) \{[^}]*\}, (\d+)\)", js))
+    assert len(found) == 1, f"expected one debounce delay in search.js, found {found}"
+    return int(found.pop())
+
+
+# -------------------------------------------------------------------- queries
+def draw_queries(texts: list[str], per_kind: int, seed: int) -> list[tuple[str, str]]:
+    """(kind, query) drawn from the normalised texts of the entries."""
+    rng = random.Random(seed)
+    by_entry = [runs(t) for t in texts]
+
+    def piece(length: int, entry: int | None = None, where=None) -> str:
+        while True:
+            e = rng.randrange(len(texts)) if entry is None else entry
+            usable = [r for r in by_entry[e] if len(r) >= length and (where is None or where.search(r))]
+            if usable:
+                break
+            if entry is not None:
+                return ""
+        run = rng.choice(usable)
+        while True:
+            start = rng.randrange(len(run) - length + 1)
+            text = run[start:start + length]
+            if where is None or where.search(text):
+                return text
+
+    ascii_part = re.compile(r"[0-9a-z]")
+    queries = []
+    for length in range(2, 11):
+        queries += [(f"{length} 字", piece(length)) for _ in range(per_kind)]
+    for _ in range(per_kind):
+        while True:
+            entry = rng.randrange(len(texts))
+            first, second = piece(rng.randint(2, 4), entry), piece(rng.randint(2, 4), entry)
+            if first and second and first not in second and second not in first:
+                break
+        queries.append(("两个词", f"{first} {second}"))
+    queries += [("含数字或拉丁字母", piece(rng.randint(2, 6), where=ascii_part)) for _ in range(per_kind)]
+    queries += [("两段拼接（多不存在）", piece(rng.randint(2, 3)) + piece(rng.randint(2, 3))) for _ in range(per_kind)]
+    return queries
+
+
+def truth_of(texts: list[str], query: str) -> set[int]:
+    words = query_words(query)
+    return {i for i, t in enumerate(texts) if all(w in t for w in words)}
 
 
 # ------------------------------------------------------------------ processes
@@ -132,15 +190,40 @@ window.pfIds = async (q) => {
 window.pfReady = true;
 </script></html>"""
 
-WATCH = """([input, list]) => {
+WATCH = """([input, list, stateNode]) => {
   const field = document.querySelector(input), results = document.querySelector(list);
-  window.__t0 = null; window.__t1 = null;
-  field.addEventListener('input', () => { window.__t0 = performance.now(); window.__t1 = null; }, {capture: true});
+  const state = document.querySelector(stateNode);
+  window.__t0 = null; window.__t1 = null; window.__started = false;
+  field.addEventListener('input', () => {
+    window.__t0 = performance.now(); window.__t1 = null; window.__started = false;
+  }, {capture: true});
+  // The search of this input has started when the state turns to loading after it.
   new MutationObserver(() => {
-    if (window.__t0 !== null && window.__t1 === null && results.querySelector('li')) window.__t1 = performance.now();
+    if (window.__t0 !== null && state.dataset.state === 'loading') window.__started = true;
+  }).observe(state, {attributes: true, attributeFilter: ['data-state']});
+  new MutationObserver(() => {
+    if (window.__started && window.__t1 === null && results.querySelector('li')) window.__t1 = performance.now();
   }).observe(results, {childList: true});
 }"""
 
+# Installed before the page's scripts: when the first result card appears (ms from navigation).
+FIRST_CARD = """(() => {
+  window.__firstCard = null;
+  new MutationObserver((_, observer) => {
+    if (document.querySelector('.cb-results li')) { window.__firstCard = performance.now(); observer.disconnect(); }
+  }).observe(document, {childList: true, subtree: true});
+})();"""
+
+ENGINE_RUN = """async q => {
+  const engine = casebookSearch.engine(document.getElementById('cb-search').dataset.cbRoot);
+  const result = await engine.search(q, {}, '', true);
+  const counts = {};
+  result.facets.forEach(f => {
+    counts[f.key] = {};
+    result.counts[f.key].forEach((c, i) => { if (c) counts[f.key][f.values[i][0]] = c; });
+  });
+  return {ids: result.ids, total: result.total, counts: counts};
+}"""
 
 
 class Browser:
@@ -168,72 +251,73 @@ def transferred(page, since: int, only: str = "") -> int:
     return total
 
 
-def casebook_type(page, selector: str, state_selector: str, query: str) -> dict:
+def casebook_type(page, selector: str, state_selector: str, query: str, debounce: int) -> dict:
     """Type a query (one input event, as an IME commits a word) and wait for
-    the search to finish; time from the input to the first result card."""
+    the search to finish; time from the input to the first result card,
+    less the fixed debounce."""
     since = len(page.finished)
     page.fill(selector, query)
     page.wait_for_function(
-        "sel => window.__t0 !== null && window.__t1 !== null && document.querySelector(sel).dataset.state === 'done'",
+        "sel => window.__started && document.querySelector(sel).dataset.state === 'done'",
         arg=state_selector, timeout=120_000)
     t0, t1 = page.evaluate("[window.__t0, window.__t1]")
     page.wait_for_load_state("networkidle")
-    return {"ms": t1 - t0, "bytes": transferred(page, since)}
+    return {"query": query, "ms": None if t1 is None else t1 - t0 - debounce,
+            "bytes": transferred(page, since, SEARCH_DATA)}
 
 
-def measure_casebook(browser: Browser, base: str) -> dict:
-    first_page, first_box, later = [], [], []
-    for query in FIRST:  # the /search/ page, fresh browser: index data, facet columns, 10 results
-        context, page = browser.page()
-        page.goto(base + "practices/")  # any page: search.js comes with every page
-        page.wait_for_load_state("networkidle")
-        js_bytes = transferred(page, 0, "search.js")
-        page.evaluate(WATCH, ["#cb-sbox-q", "#cb-sbox-list"])
-        result = casebook_type(page, "#cb-sbox-q", ".cb-sbox", query)
-        result["bytes"] += js_bytes
-        first_box.append(result)
-        context.close()
-
-        context, page = browser.page()
-        page.goto(base + "search/?q=" + query)
+def measure_casebook(browser: Browser, base: str, first: list[str], later: list[str], debounce: int) -> dict:
+    first_page, first_box, typed = [], [], []
+    for query in first:
+        context, page = browser.page()  # fresh browser: empty cache
+        page.add_init_script(FIRST_CARD)
+        page.goto(base + "search/?q=" + quote(query))
         page.wait_for_function("document.getElementById('cb-search').dataset.state === 'done'", timeout=120_000)
         page.wait_for_load_state("networkidle")
-        first_page.append({"bytes": transferred(page, 0, "/assets/casebook/search")})
+        first_page.append({"query": query, "ms": page.evaluate("window.__firstCard"),
+                           "bytes": transferred(page, 0, SEARCH_DATA), "js": transferred(page, 0, "search.js")})
+        context.close()
+
+        context, page = browser.page()  # the header box of any other page
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        page.evaluate(WATCH, ["#cb-sbox-q", "#cb-sbox-list", ".cb-sbox"])
+        first_box.append(casebook_type(page, "#cb-sbox-q", ".cb-sbox", query, debounce))
         context.close()
 
     context, page = browser.page()
-    page.goto(base + "search/?q=" + FIRST[0])
+    page.goto(base + "search/?q=" + quote(first[0]))
     page.wait_for_function("document.getElementById('cb-search').dataset.state === 'done'", timeout=120_000)
     page.wait_for_load_state("networkidle")
-    page.evaluate(WATCH, ["#cb-search-q", ".cb-results"])
-    for query in LATER:
-        later.append({"query": query, **casebook_type(page, "#cb-search-q", "#cb-search", query)})
+    page.evaluate(WATCH, ["#cb-search-q", ".cb-results", "#cb-search"])
+    for query in later:
+        typed.append(casebook_type(page, "#cb-search-q", "#cb-search", query, debounce))
     context.close()
-    return {"first_box": first_box, "first_page": first_page, "later": later}
+    return {"first_page": first_page, "first_box": first_box, "later": typed}
 
 
-def measure_pagefind(browser: Browser, base: str) -> dict:
-    first, later = [], []
-    for query in FIRST:
+def measure_pagefind(browser: Browser, base: str, first: list[str], later: list[str]) -> dict:
+    firsts, typed = [], []
+    for query in first:
         context, page = browser.page()
         page.goto(base + "_bench/pagefind.html")
         page.wait_for_function("window.pfReady === true")
         since = len(page.finished)
         run = page.evaluate("q => pfRun(q, 10)", query)
         page.wait_for_load_state("networkidle")
-        first.append({"ms": run["ms"], "bytes": transferred(page, since)})
+        firsts.append({"query": query, "ms": run["ms"], "bytes": transferred(page, since)})
         context.close()
     context, page = browser.page()
     page.goto(base + "_bench/pagefind.html")
     page.wait_for_function("window.pfReady === true")
-    page.evaluate("q => pfRun(q, 10)", FIRST[0])
-    for query in LATER:
+    page.evaluate("q => pfRun(q, 10)", first[0])
+    for query in later:
         since = len(page.finished)
         run = page.evaluate("q => pfRun(q, 10)", query)
         page.wait_for_load_state("networkidle")
-        later.append({"query": query, "ms": run["ms"], "bytes": transferred(page, since)})
+        typed.append({"query": query, "ms": run["ms"], "bytes": transferred(page, since)})
     context.close()
-    return {"first": first, "later": later}
+    return {"first": firsts, "later": typed}
 
 
 def pagefind_urls(site: Path) -> dict[str, str]:
@@ -261,147 +345,229 @@ def page_text(record, entry) -> str:
     return "\n".join([record.title, *panel, record.body])
 
 
-def quality(browser: Browser, base: str, site: Path, records, entries) -> dict:
+def facet_truth(records, ids: set[int]) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter] = {}
+    for key in records[0].facets:
+        tally = Counter(v for i in ids for v in records[i].facets[key])
+        counts[key] = {TYPE_LABELS.get(v, v) if key == "type" else v: c for v, c in tally.items()}
+    return counts
+
+
+def quality(browser, base: str, site: Path | None, index_dir: Path, records, entries, queries) -> dict:
+    """Per query: truth, Casebook's ids (the page's engine), whether its total
+    and facet counts are exact and reader.py agrees, and Pagefind's ids."""
     texts = [normalise(r.text) for r in records]
-    truths = {q: {r.id for r, t in zip(records, texts) if all(w in t for w in query_words(q))} for q in QUERIES}
-    shown = [normalise(page_text(r, e)) for r, e in zip(records, entries)]
-    page_truths = {q: {r.id for r, t in zip(records, shown) if all(w in t for w in query_words(q))} for q in QUERIES}
-    by_url = {r.url: r.id for r in records}
+    rows = [{"kind": kind, "query": q, "truth": truth_of(texts, q)} for kind, q in queries]
     context, page = browser.page()
     page.goto(base + "search/")
     page.wait_for_function("document.getElementById('cb-search').dataset.state === 'done'", timeout=120_000)
-    ours = {}
-    for query in QUERIES:
-        ids = page.evaluate("""async q => {
-            const engine = casebookSearch.engine(document.getElementById('cb-search').dataset.cbRoot);
-            return (await engine.search(q)).ids; }""", query)
-        ours[query] = recall_precision(set(ids), truths[query])
+    reader = SearchIndex(index_dir)
+    for row in rows:
+        got = page.evaluate(ENGINE_RUN, row["query"])
+        row["casebook"] = set(got["ids"])
+        row["total_exact"] = got["total"] == len(row["truth"])
+        row["facets_exact"] = got["counts"] == facet_truth(records, row["truth"])
+        row["reader_agrees"] = set(reader.search(row["query"]).ids) == row["casebook"]
     context.close()
+    if site is None:
+        return {"rows": rows, "pagefind": False}
+    shown = [normalise(page_text(r, e)) for r, e in zip(records, entries)]
     urls = pagefind_urls(site)
+    by_url = {r.url: r.id for r in records}
     context, page = browser.page()
     page.goto(base + "_bench/pagefind.html")
     page.wait_for_function("window.pfReady === true")
-    theirs, theirs_page = {}, {}
-    for query in QUERIES:
-        ids = page.evaluate("q => pfIds(q)", query)
-        found = {by_url[urls[i]] for i in ids if urls.get(i) in by_url}
-        theirs[query] = recall_precision(found, truths[query])
-        theirs_page[query] = recall_precision(found, page_truths[query])
+    for row in rows:
+        ids = page.evaluate("q => pfIds(q)", row["query"])
+        row["pagefind"] = {by_url[urls[i]] for i in ids if urls.get(i) in by_url}
+        row["page_truth"] = truth_of(shown, row["query"])
     context.close()
-    return {"casebook": ours, "pagefind": theirs, "pagefind_page_text": theirs_page}
+    return {"rows": rows, "pagefind": True}
 
 
-def summarise(per_query: dict) -> dict:
-    values = list(per_query.values())
-    truth = sum(v["truth"] for v in values)
-    found = sum(v["found"] for v in values)
-    hit = sum(v["hit"] for v in values)
-    return {"recall": hit / truth if truth else 1.0, "precision": hit / found if found else 1.0,
-            "min_recall": min(v["recall"] for v in values), "min_precision": min(v["precision"] for v in values)}
+def scores(rows: list[dict], engine: str, truth: str = "truth") -> dict:
+    """Recall and precision over the rows (pooled), false results, lowest per query."""
+    truth_n = sum(len(r[truth]) for r in rows)
+    found = sum(len(r[engine]) for r in rows)
+    hit = sum(len(r[engine] & r[truth]) for r in rows)
+    per = [(len(r[engine] & r[truth]) / len(r[truth]) if r[truth] else 1.0,
+            len(r[engine] & r[truth]) / len(r[engine]) if r[engine] else 1.0) for r in rows]
+    return {"queries": len(rows), "recall": hit / truth_n if truth_n else 1.0,
+            "precision": hit / found if found else 1.0, "false": found - hit, "missed": truth_n - hit,
+            "min_recall": min(p[0] for p in per), "min_precision": min(p[1] for p in per)}
+
+
+def worst(rows: list[dict], engine: str, count: int = 5) -> list[dict]:
+    def badness(r):
+        return len(r[engine] - r["truth"]) + len(r["truth"] - r[engine])
+    return [{"query": r["query"], "kind": r["kind"], "truth": len(r["truth"]), "found": len(r[engine]),
+             "false": len(r[engine] - r["truth"]), "missed": len(r["truth"] - r[engine])}
+            for r in sorted(rows, key=badness, reverse=True)[:count] if badness(r)]
 
 
 # ----------------------------------------------------------------------- run
-def run_size(n: int, work: Path, browser_factory) -> dict:
+def run_size(n: int, work: Path, browser_factory, per_kind: int, pagefind: bool, seed: int, debounce: int) -> dict:
     print(f"== {n} 条：生成语料", flush=True)
     project = gen_corpus.generate(n, work / f"corpus-{n}")
-    site = project / "site"
-    print(f"== {n} 条：mkdocs build（含 Casebook 索引）", flush=True)
-    build = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], project)
-    print(f"== {n} 条：单独计时 Casebook 索引", flush=True)
-    index_only = measured([sys.executable, "-c", INDEX_ONLY, str(project), str(work / f"index-{n}")], project)
-    shutil.rmtree(work / f"index-{n}", ignore_errors=True)
-    print(f"== {n} 条：Pagefind 默认配置", flush=True)
-    pagefind = measured([sys.executable, "-m", "pagefind", "--site", str(site)], project)
-    (site / "_bench").mkdir()
-    (site / "_bench" / "pagefind.html").write_text(PAGEFIND_HARNESS, encoding="utf-8")
-    entry_pages = [p for folder in ("practices", "warnings", "reports") for p in (site / folder).glob("*/index.html")
-                   if p.parent.name != "page"]
-    largest = max(p.stat().st_size for p in entry_pages)
+    result: dict = {"entries": n, "pagefind": pagefind}
+    if pagefind:
+        site = project / "site"
+        print(f"== {n} 条：mkdocs build（含 Casebook 索引）", flush=True)
+        result["build"] = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], project)
+        print(f"== {n} 条：单独计时 Casebook 索引", flush=True)
+        result["casebook_index"] = measured([sys.executable, "-c", INDEX_ONLY, str(project), str(work / f"index-{n}")],
+                                            project)
+        shutil.rmtree(work / f"index-{n}", ignore_errors=True)
+        print(f"== {n} 条：Pagefind 默认配置", flush=True)
+        result["pagefind_index"] = measured([sys.executable, "-m", "pagefind", "--site", str(site)], project)
+        result["pagefind_disk"] = disk(site / "pagefind")
+        (site / "_bench").mkdir()
+        (site / "_bench" / "pagefind.html").write_text(PAGEFIND_HARNESS, encoding="utf-8")
+        entry_pages = [p for folder in ("practices", "warnings", "reports") for p in (site / folder).glob("*/index.html")
+                       if p.parent.name != "page"]
+        result["largest_entry_page"] = max(p.stat().st_size for p in entry_pages)
+    else:
+        # The real search page from a small build of the same kind of project,
+        # serving the index of all n entries, built from the core's records.
+        print(f"== {n} 条：小站点（搜索页）+ 全部 {n} 条的 Casebook 索引", flush=True)
+        shell = gen_corpus.generate(60, work / f"shell-{n}")
+        site = shell / "site"
+        measured([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], shell)
+        result["casebook_index"] = measured([sys.executable, "-c", INDEX_ONLY, str(project), str(site / INDEX_URI)],
+                                            project)
+    result["casebook_disk"] = disk(site / INDEX_URI)
+    result["facets_bytes"] = (site / INDEX_URI / "facets.bin").stat().st_size
 
+    print(f"== {n} 条：读取条目、抽取查询、计算真值", flush=True)
     library = load_library(project, include_drafts=False)
     records = make_records(library.entries)
     manifest = json.loads((site / INDEX_URI / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["n"] == len(records), "index and records disagree"
+    queries = draw_queries([normalise(r.text) for r in records], per_kind, seed)
 
     server, base = serve(site)
     try:
         browser = browser_factory()
-        print(f"== {n} 条：Chromium 查全率/查准率", flush=True)
-        qual = quality(browser, base, site, records, library.entries)
+        print(f"== {n} 条：Chromium 查全率/查准率（{len(queries)} 个查询）", flush=True)
+        qual = quality(browser, base, site if pagefind else None, site / INDEX_URI, records, library.entries, queries)
+        # Timed: distinct queries with at least one result (a card to wait for).
+        with_results = sorted({r["query"] for r in qual["rows"] if r["truth"]})
+        rng = random.Random(seed + 1)
+        timed = rng.sample(with_results, min(len(with_results), FIRST_QUERIES + LATER_QUERIES))
+        first, later = timed[:FIRST_QUERIES], timed[FIRST_QUERIES:]
         print(f"== {n} 条：Chromium 流量与速度", flush=True)
-        speed = {"casebook": measure_casebook(browser, base), "pagefind": measure_pagefind(browser, base)}
+        speed = {"casebook": measure_casebook(browser, base, first, later, debounce)}
+        if pagefind:
+            speed["pagefind"] = measure_pagefind(browser, base, first, later)
         outside = list(browser.outside)
         browser.browser.close()
     finally:
         server.terminate()
         server.wait()
-    return {
-        "entries": n, "build": build, "casebook_index": index_only, "pagefind_index": pagefind,
-        "casebook_disk": disk(site / INDEX_URI), "pagefind_disk": disk(site / "pagefind"),
-        "largest_entry_page": largest, "quality": qual, "speed": speed, "outside_requests": outside,
+    rows = qual["rows"]
+    engines = ["casebook", "pagefind"] if pagefind else ["casebook"]
+    result["quality"] = {
+        "by_kind": {kind: {e: scores([r for r in rows if r["kind"] == kind], e) for e in engines} for kind in KINDS},
+        "all": {e: scores(rows, e) for e in engines},
+        "worst": {e: worst(rows, e) for e in engines},
+        "exact_totals": sum(r["total_exact"] for r in rows), "exact_facets": sum(r["facets_exact"] for r in rows),
+        "reader_agrees": sum(r["reader_agrees"] for r in rows), "queries": len(rows),
     }
+    if pagefind:
+        result["quality"]["pagefind_page_text"] = scores(rows, "pagefind", "page_truth")
+    result["speed"] = speed
+    result["outside_requests"] = outside
+    result["query_list"] = [(r["kind"], r["query"], len(r["truth"])) for r in rows]
+    return result
 
 
 def kb(b: float) -> str:
     return f"{b / 1024:.0f} KB" if b < 10 * 1024 * 1024 else f"{b / 1024 / 1024:.1f} MB"
 
 
+def ms(values) -> str:
+    values = [v for v in values if v is not None]
+    return f"{statistics.median(values):.0f} ms / {max(values):.0f} ms" if values else "—"
+
+
 def report(results: list[dict], machine: dict) -> str:
     out = [f"机器：{machine['cpu']}，{machine['cores']} 核，{machine['ram_gb']} GB 内存；{machine['os']}；"
            f"Python {machine['python']}；Chromium {machine['chromium']}（headless）。", ""]
-    out += ["| 条目数 | 引擎 | 查全率（总/最低） | 查准率（总/最低） | 首次查询流量（均/最大） | 之后查询流量（均/最大） "
-            "| 首个结果用时，之后查询（中位/最大） | 索引大小（文件数） | 建索引用时 | 建索引峰值内存 |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    sizes = [f"{r['entries']:,}" for r in results]
+    out += ["查全率 / 查准率（按查询类别合并计算；括号内为错误结果数，即查出却不含查询词的条目）：", "",
+            "| 查询类别 | " + " | ".join(f"{s} 条 Casebook | {s} 条 Pagefind" for s in sizes) + " |",
+            "| --- | " + " | ".join("--- | ---" for _ in sizes) + " |"]
+
+    def cell(q):
+        return f"{q['recall']:.3f} / {q['precision']:.3f}（{q['false']:,}）"
+
+    for kind in KINDS + ["全部"]:
+        cells = []
+        for r in results:
+            by = r["quality"]["all"] if kind == "全部" else r["quality"]["by_kind"][kind]
+            cells += [cell(by["casebook"]), cell(by["pagefind"]) if "pagefind" in by else "未测"]
+        n_q = results[0]["quality"]["by_kind"][kind]["casebook"]["queries"] if kind != "全部" else results[0]["quality"]["queries"]
+        out.append(f"| {kind}（{n_q} 个） | " + " | ".join(cells) + " |")
+    out += [""]
+    for r in results:
+        q = r["quality"]
+        line = (f"- {r['entries']:,} 条：{q['queries']} 个查询中，“找到 N 条”与真值相同 {q['exact_totals']} 个，"
+                f"分面计数全部与真值相同 {q['exact_facets']} 个，reader.py 与浏览器结果相同 {q['reader_agrees']} 个")
+        if "pagefind_page_text" in q:
+            p = q["pagefind_page_text"]
+            line += f"；Pagefind 按条目页可见文字算真值¹：查全率 {p['recall']:.3f}、查准率 {p['precision']:.3f}"
+        out.append(line + "。")
+    out += ["", "¹ 真值取自检索记录，含单位、主题的别名和“2023年6月”式日期；Pagefind 只见页面，另按页面可见文字算一次，以免冤枉它。", ""]
     for r in results:
         for engine in ("casebook", "pagefind"):
-            q = summarise(r["quality"][engine])
-            speed = r["speed"][engine]
-            first = [m["bytes"] for m in (speed["first_page"] if engine == "casebook" else speed["first"])]
-            later_b = [m["bytes"] for m in speed["later"]]
-            later_t = [m["ms"] for m in speed["later"]]
-            d = r[f"{engine}_disk"]
-            idx = r["casebook_index" if engine == "casebook" else "pagefind_index"]
-            name = "Casebook n-gram" if engine == "casebook" else "Pagefind 1.5.2 默认"
-            out.append(
-                f"| {r['entries']:,} | {name} | {q['recall']:.4f} / {q['min_recall']:.3f} | {q['precision']:.4f} / "
-                f"{q['min_precision']:.3f} | {kb(statistics.mean(first))} / {kb(max(first))} | "
-                f"{kb(statistics.mean(later_b))} / {kb(max(later_b))} | {statistics.median(later_t):.0f} ms / "
-                f"{max(later_t):.0f} ms | {kb(d['bytes'])}（{d['files']:,}） | {idx['seconds']} s | {idx['peak_mb']:,} MB |")
-    for r in results:
-        q = summarise(r["quality"]["pagefind_page_text"])
-        out.append(f"| {r['entries']:,} | Pagefind，真值只取条目页上显示的文字¹ | {q['recall']:.4f} / {q['min_recall']:.3f} "
-                   f"| {q['precision']:.4f} / {q['min_precision']:.3f} | | | | | | |")
-    out += ["", "¹ Casebook 的真值包含单位、主题等的别名和“2023年6月”式日期（它们写进了检索记录）；Pagefind 只见页面，"
-            "这一行按页面可见文字计算其真值，以免冤枉它。", ""]
-    out += ["", "比值（Casebook ÷ Pagefind，同一次运行；越小越好）：", "",
-            "| 条目数 | 首次查询流量 | 之后查询流量（均） | 之后查询首个结果用时（中位） | 首次查询首个结果用时（中位） |",
-            "| --- | --- | --- | --- | --- |"]
-    for r in results:
-        c, p = r["speed"]["casebook"], r["speed"]["pagefind"]
-        ratio = lambda a, b: f"{a / b:.2f}" if b else "—"  # noqa: E731
-        out.append(
-            f"| {r['entries']:,} | {ratio(statistics.mean(m['bytes'] for m in c['first_page']), statistics.mean(m['bytes'] for m in p['first']))} | "
-            f"{ratio(statistics.mean(m['bytes'] for m in c['later']), statistics.mean(m['bytes'] for m in p['later']))} | "
-            f"{ratio(statistics.median(m['ms'] for m in c['later']), statistics.median(m['ms'] for m in p['later']))} | "
-            f"{ratio(statistics.median(m['ms'] for m in c['first_box']), statistics.median(m['ms'] for m in p['first']))} |")
-    out += ["", "其他：", ""]
-    for r in results:
-        c = r["speed"]["casebook"]
-        box_t = [m["ms"] for m in c["first_box"]]
-        box_b = [m["bytes"] for m in c["first_box"]]
-        out.append(f"- {r['entries']:,} 条：mkdocs build（含 Casebook 索引）{r['build']['seconds']} s、峰值 "
-                   f"{r['build']['peak_mb']:,} MB；页眉搜索框首次查询（含 search.js）流量均 {kb(statistics.mean(box_b))}、"
-                   f"最大 {kb(max(box_b))}，首个结果用时中位 {statistics.median(box_t):.0f} ms；最大条目页 "
-                   f"{kb(r['largest_entry_page'])}；访问 127.0.0.1 以外的请求：{len(r['outside_requests'])} 个。")
-    out += ["", "逐词查全率 / 查准率（最大规模）：", "", "| 查询 | 命中条目（真值） | Casebook 查全率 | Casebook 查准率 | "
-            "Pagefind 查全率 | Pagefind 查准率 | Pagefind 按页面文字¹ 查全率 / 查准率 |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
-    last = results[-1]
-    for query in QUERIES:
-        c, p = last["quality"]["casebook"][query], last["quality"]["pagefind"][query]
-        v = last["quality"]["pagefind_page_text"][query]
-        out.append(f"| {query} | {c['truth']:,} | {c['recall']:.3f} | {c['precision']:.3f} | {p['recall']:.3f} | "
-                   f"{p['precision']:.3f} | {v['recall']:.3f} / {v['precision']:.3f} |")
+            rows = r["quality"]["worst"].get(engine)
+            if rows is None:
+                continue
+            name = "Casebook" if engine == "casebook" else "Pagefind"
+            if not rows:
+                out.append(f"- {r['entries']:,} 条，{name} 最差查询：无（每个查询都与真值相同）。")
+                continue
+            out.append(f"- {r['entries']:,} 条，{name} 最差查询：" + "；".join(
+                f"“{w['query']}”（{w['kind']}，真值 {w['truth']:,}，查出 {w['found']:,}，错 {w['false']:,}，漏 {w['missed']:,}）"
+                for w in rows) + "。")
+    out += ["", "流量与用时（Casebook；搜索数据 = assets/casebook/search/ 下的全部响应，头 + 体，未经服务器压缩）：", "",
+            "| 指标 | " + " | ".join(f"{s} 条" for s in sizes) + " |", "| --- | " + " | ".join("---" for _ in sizes) + " |"]
+
+    def row(label, fn):
+        out.append(f"| {label} | " + " | ".join(fn(r) for r in results) + " |")
+
+    def mean_max(values):
+        return f"{kb(statistics.mean(values))} / {kb(max(values))}"
+
+    row("首次查询搜索数据（均/最大，/search/?q=…，全新浏览器）",
+        lambda r: mean_max([m["bytes"] for m in r["speed"]["casebook"]["first_page"]]))
+    row("其中分面列 facets.bin", lambda r: kb(r["facets_bytes"]))
+    row("之后查询搜索数据（均/最大）", lambda r: mean_max([m["bytes"] for m in r["speed"]["casebook"]["later"]]))
+    row("首次查询首个结果（中位/最大，从打开页面算起）", lambda r: ms(m["ms"] for m in r["speed"]["casebook"]["first_page"]))
+    row("之后查询首个结果（中位/最大，不含防抖）", lambda r: ms(m["ms"] for m in r["speed"]["casebook"]["later"]))
+    row("页眉搜索框首次查询：搜索数据（均/最大）", lambda r: mean_max([m["bytes"] for m in r["speed"]["casebook"]["first_box"]]))
+    row("页眉搜索框首次查询：首个结果（中位/最大，不含防抖）", lambda r: ms(m["ms"] for m in r["speed"]["casebook"]["first_box"]))
+    row("search.js（每页都有，不计入搜索数据）", lambda r: kb(statistics.mean(m["js"] for m in r["speed"]["casebook"]["first_page"])))
+    row("索引大小（文件数）", lambda r: f"{kb(r['casebook_disk']['bytes'])}（{r['casebook_disk']['files']:,}）")
+    row("建索引用时 / 峰值内存（单独进程）", lambda r: f"{r['casebook_index']['seconds']} s / {r['casebook_index']['peak_mb']:,} MB")
+    row("访问 127.0.0.1 以外的请求", lambda r: str(len(r["outside_requests"])))
+    with_pf = [r for r in results if r["pagefind"]]
+    if with_pf:
+        out += ["", "Pagefind 1.5.2 默认配置（同一语料、同一批查询；走 JS API，不含界面）：", "",
+                "| 指标 | " + " | ".join(f"{r['entries']:,} 条" for r in with_pf) + " |",
+                "| --- | " + " | ".join("---" for _ in with_pf) + " |"]
+        for label, fn in [
+            ("首次查询流量（均/最大，含 WASM 等）", lambda r: mean_max([m["bytes"] for m in r["speed"]["pagefind"]["first"]])),
+            ("之后查询流量（均/最大）", lambda r: mean_max([m["bytes"] for m in r["speed"]["pagefind"]["later"]])),
+            ("首次查询首个结果（中位/最大）", lambda r: ms(m["ms"] for m in r["speed"]["pagefind"]["first"])),
+            ("之后查询首个结果（中位/最大）", lambda r: ms(m["ms"] for m in r["speed"]["pagefind"]["later"])),
+            ("索引大小（文件数）", lambda r: f"{kb(r['pagefind_disk']['bytes'])}（{r['pagefind_disk']['files']:,}）"),
+            ("建索引用时 / 峰值内存", lambda r: f"{r['pagefind_index']['seconds']} s / {r['pagefind_index']['peak_mb']:,} MB"),
+        ]:
+            out.append(f"| {label} | " + " | ".join(fn(r) for r in with_pf) + " |")
+        out += ["", "站点构建（mkdocs build，含 Casebook 索引）：" + "；".join(
+            f"{r['entries']:,} 条 {r['build']['seconds']} s、峰值 {r['build']['peak_mb']:,} MB、最大条目页 {kb(r['largest_entry_page'])}"
+            for r in with_pf) + "。"]
     return "\n".join(out)
 
 
@@ -421,33 +587,48 @@ def machine_info(chromium_version: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="搜索基准：Casebook n-gram 搜索与 Pagefind 默认配置对比")
-    parser.add_argument("--sizes", default="2000,10000")
+    parser.add_argument("--sizes", default="2000,10000", help="条目数，逗号分隔，例如 2000,10000,50000")
+    parser.add_argument("--pagefind-max", type=int, default=10000,
+                        help="条目数不超过此值时才构建整站并测 Pagefind（10,000 条时它约需 4 GB 内存）")
+    parser.add_argument("--per-kind", type=int, default=30, help="每类查询的个数")
+    parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "casebook-bench")
     parser.add_argument("--keep", action="store_true", help="保留生成的语料和站点")
     parser.add_argument("--json", type=Path, help="原始数据写入此文件")
+    parser.add_argument("--report", type=Path, nargs="+", metavar="JSON",
+                        help="不测量：把之前 --json 保存的一次或几次运行合成一份报告")
     args = parser.parse_args(argv)
+    if args.report:
+        runs_ = [json.loads(path.read_text(encoding="utf-8")) for path in args.report]
+        results = sorted((r for run in runs_ for r in run["results"]), key=lambda r: r["entries"])
+        print(report(results, runs_[-1]["machine"]))
+        return 0
     from playwright.sync_api import sync_playwright
 
     if args.work.exists():
         shutil.rmtree(args.work)
     args.work.mkdir(parents=True)
     started = time.perf_counter()
+    debounce = debounce_ms()
     results = []
     with sync_playwright() as p:
         version = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         machine = machine_info(version.version)
         version.close()
         for n in (int(s) for s in args.sizes.split(",")):
-            results.append(run_size(n, args.work, lambda: Browser(p)))
+            results.append(run_size(n, args.work, lambda: Browser(p), args.per_kind, n <= args.pagefind_max,
+                                    args.seed, debounce))
             if not args.keep:
                 shutil.rmtree(args.work / f"corpus-{n}", ignore_errors=True)
+                shutil.rmtree(args.work / f"shell-{n}", ignore_errors=True)
     text = report(results, machine)
     print()
     print(text)
-    print(f"\n用时 {time.perf_counter() - started:.0f} s。命令：python scripts/bench.py --sizes {args.sizes}")
+    print(f"\n用时 {time.perf_counter() - started:.0f} s。命令：python scripts/bench.py --sizes {args.sizes} "
+          f"--pagefind-max {args.pagefind_max} --per-kind {args.per_kind} --seed {args.seed}")
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine, "results": results}, ensure_ascii=False, indent=1),
-                             encoding="utf-8")
+        args.json.write_text(json.dumps({"machine": machine, "results": results}, ensure_ascii=False, indent=1,
+                                        default=sorted), encoding="utf-8")
     return 0
 
 

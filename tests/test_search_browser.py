@@ -12,7 +12,7 @@ import pytest
 
 from casebook.library import load_library
 from casebook.search import make_records
-from casebook.search.text import normalise, query_words
+from casebook.search.text import normalise, query_words, runs, text_grams
 from casebook.taxonomy import build_taxonomy
 
 pytestmark = pytest.mark.browser
@@ -80,6 +80,43 @@ def test_query_finds_every_sample_entry_containing_it(page_factory, site_url, re
         assert first.locator("mark").count() >= 1 or page.locator(".cb-results mark").count() >= 1
     else:
         assert "没有找到" in status
+
+
+def phrases_with_pieces_apart(records, limit=3):
+    """Phrases of 4 to 6 characters from the entries' text, each with the
+    entries that hold every trigram of it, but apart (not the phrase)."""
+    texts = [normalise(r.text) for r in records]
+    grams = [text_grams(t) for t in texts]
+    found = []
+    for text in texts:
+        for run in runs(text):
+            for length in (6, 5, 4):
+                for i in range(len(run) - length + 1):
+                    phrase = run[i:i + length]
+                    trigrams = [phrase[j:j + 3] for j in range(length - 2)]
+                    apart = [r.url for r, t, g in zip(records, texts, grams)
+                             if phrase not in t and all(x in g for x in trigrams)]
+                    if apart and phrase not in (f[0] for f in found):
+                        found.append((phrase, apart))
+                        if len(found) == limit:
+                            return found
+    return found
+
+
+def test_pieces_of_a_phrase_apart_are_not_results(page_factory, site_url, records):
+    """The page counts and lists only the entries holding the phrase itself,
+    not those holding all its pieces in different places."""
+    cases = phrases_with_pieces_apart(records)
+    assert cases, "the sample library has no phrase whose pieces occur apart"
+    page = page_factory(**DESKTOP)
+    for phrase, apart in cases:
+        open_search(page, site_url, f"q={quote(phrase)}")
+        expected = truth(records, phrase)
+        found = set(engine_urls(page, phrase))
+        assert found == expected and not found & set(apart), phrase
+        assert f"找到 {len(expected)} 条" in page.inner_text(".cb-search__status")
+        shown = page.eval_on_selector_all(".cb-results .cb-card__title", "els => els.map(e => e.href)")
+        assert {urlsplit(u).path.lstrip("/") for u in shown} <= expected
 
 
 def test_a_word_cut_differently_by_jieba_and_the_browser_is_found(page_factory, site_url, records):

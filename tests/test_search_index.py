@@ -3,8 +3,10 @@ checked against substring truth on a generated corpus (no browser)."""
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
+import random
 from array import array
 from pathlib import Path
 
@@ -12,8 +14,10 @@ import pytest
 
 from casebook.library import load_library
 from casebook.search import make_records, write_index
-from casebook.search.index import encode_set
+from casebook.search.absent import minimal_absent_words
+from casebook.search.index import FACETS_FILE, encode_set, unpacked
 from casebook.search.reader import SearchIndex, decode_set, parse_shard
+from casebook.search.records import SearchRecord
 from casebook.search.text import normalise, query_words, runs, text_grams, word_grams
 from casebook.taxonomy import build_taxonomy
 
@@ -77,15 +81,105 @@ def test_dense_sets_are_bitmaps():
     assert len(out) <= 125 + 2
 
 
+def _brute_minimal_absent_words(runs_: list[str], shortest: int) -> set[str]:
+    """By the definition: a + u + b absent, a + u and u + b present."""
+    present = {run[i:j] for run in runs_ for i in range(len(run)) for j in range(i + 1, len(run) + 1)}
+    alphabet = {c for run in runs_ for c in run}
+    return {a + u + b for u in present if len(u) >= shortest - 2 for a in alphabet for b in alphabet
+            if a + u in present and u + b in present and a + u + b not in present}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_minimal_absent_words_match_the_definition(seed):
+    rng = random.Random(seed)
+    runs_ = ["".join(rng.choice("廉政党课") for _ in range(rng.randint(1, 14))) for _ in range(rng.randint(1, 4))]
+    assert minimal_absent_words(runs_, 4) == _brute_minimal_absent_words(runs_, 4)
+
+
+def _record(number: int, title: str, body: str, meta: str = "经验做法") -> SearchRecord:
+    return SearchRecord(id=number, slug=f"e{number}", url=f"practices/e{number}/", title=title, date="2024-01-01",
+                        type="practice", unit="市妇联", summary="", meta=meta, body=body,
+                        facets={"type": ["practice"], "unit": ["市妇联"], "themes": [], "year": ["2024"],
+                                "violations": [], "outcomes": []})
+
+
+def test_pieces_of_a_phrase_apart_do_not_match(corpus, tmp_path):
+    """Every trigram of 清廉机关建设任务 is in entry 0, in two sentences; only
+    entry 1 holds the phrase. Same for the title, which decides the rank."""
+    library = corpus[0]
+    records = [
+        _record(0, "建设任务与清廉机关建设", "推进清廉机关建设。今年的建设任务已经完成。"),
+        _record(1, "年度总结", "全面完成清廉机关建设任务。"),
+        _record(2, "清廉机关建设任务清单", "无关的正文。"),
+        _record(3, "八小时", "八个小时以外"),
+    ]
+    write_index(records, library.vocabs, tmp_path)
+    index = SearchIndex(tmp_path)
+    assert index.search("清廉机关建设任务").ids == [2, 1]
+    assert index.search("建设任务 清廉机关建设").ids == [0, 2, 1]
+    assert index.word_sets("清廉机关建设任务")[1] == {2}  # title
+    assert index.search("机关建设任").ids == [2, 1]
+    assert index.search("八小时以外").ids == []
+    assert index.search("小时以外").ids == [3]
+
+
+def _draw_queries(records, rng, count=15):
+    """Substrings of 2-10 characters of the entries' own text, two-term
+    queries, digits and Latin, and pairs of words that occur apart."""
+    texts = [normalise(r.text) for r in records]
+    pieces = [run for t in texts for run in runs(t)]
+    queries = []
+    for length in range(2, 11):
+        usable = [p for p in pieces if len(p) >= length]
+        for _ in range(count):
+            run = rng.choice(usable)
+            start = rng.randrange(len(run) - length + 1)
+            queries.append(run[start:start + length])
+    for _ in range(count):
+        queries.append(" ".join(rng.choice(queries) for _ in range(2)))
+        first, second = rng.choice(pieces), rng.choice(pieces)
+        queries.append(first[-2:] + second[:2])  # often absent
+        queries.append("".join(c for c in rng.choice(texts) if c.isascii() and c.isalnum())[:6] or "oa")
+    return queries
+
+
+def test_reader_is_exact_on_random_substrings(corpus):
+    _, records, out, _ = corpus
+    texts = [normalise(r.text) for r in records]
+    index = SearchIndex(out)
+    for query in _draw_queries(records, random.Random(11)):
+        words = query_words(query)
+        truth = {r.id for r, t in zip(records, texts) if all(w in t for w in words)}
+        assert set(index.search(query).ids) == truth, query
+
+
+def _facet_names(out: Path) -> dict[str, set[str]]:
+    data = json.loads(gzip.decompress((out / FACETS_FILE).read_bytes()))
+    return {f["key"]: {v[1] if f["key"] == "type" else v[0] for v in f["values"]} for f in data["facets"]}
+
+
+def test_facets_name_only_values_the_entries_use(corpus, tmp_path):
+    """A vocabulary term no indexed entry carries is not in the search data
+    (in a public build, terms of internal entries only stay private)."""
+    library, records, _, _ = corpus
+    records = [r for r in records if r.type == "case"][:3]
+    write_index(records, library.vocabs, tmp_path)
+    used = {key: {v for r in records for v in r.facets[key]} for key in records[0].facets}
+    names = _facet_names(tmp_path)
+    assert names == used
+    unused = [t.name for t in library.vocabs["units"].terms if t.name not in used["unit"]]
+    assert unused, "every unit is used: the check above proves nothing about leaving one out"
+
+
 def test_index_files(corpus):
     _, records, out, stats = corpus
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["n"] == len(records) == stats.entries
     assert len(list((out / "g").iterdir())) == manifest["shards"]
     assert len(list((out / "d").iterdir())) == len(records)
-    grams = sum(len(parse_shard(p.read_bytes())) for p in (out / "g").iterdir())
-    assert grams == stats.grams
-    doc = json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))
+    grams = sum(len(parse_shard(unpacked(p.read_bytes()))) for p in (out / "g").iterdir())
+    assert grams == stats.grams + stats.absent_words
+    doc = json.loads(gzip.decompress((out / "d" / "0.bin").read_bytes()))
     assert doc["t"] == records[0].title and doc["u"] == records[0].url
 
 
@@ -156,8 +250,11 @@ def test_public_build_indexes_only_public_entries(tmp_path):
     out = site / "assets" / "casebook" / "search"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["n"] == len(public.entries)
-    titles = {json.loads(p.read_text(encoding="utf-8"))["t"] for p in (out / "d").iterdir()}
+    titles = {json.loads(unpacked(p.read_bytes()))["t"] for p in (out / "d").iterdir()}
     assert titles == {e.title for e in public.entries}
     assert not titles & {e.title for e in internal}
+    names = _facet_names(out)
+    assert names["unit"] == {e.unit.name for e in public.entries}
+    assert names["themes"] == {t.name for e in public.entries for t in e.themes}
     assert (site / "search" / "index.html").exists()
     assert 'class="cb-sbox"' in (site / "index.html").read_text(encoding="utf-8")

@@ -76,6 +76,21 @@
   }
 
   // ------------------------------------------------------------------- engine
+  var FACETS_FILE = "facets.bin"; // index.py FACETS_FILE
+
+  /** The bytes of a gzip file of the index (index.py packed); bytes a server
+   *  already unpacked are taken as they are. */
+  function unpacked(buffer) {
+    var bytes = new Uint8Array(buffer);
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(bytes);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+
+  function unpackedJson(buffer) {
+    return unpacked(buffer).then(function (bytes) { return JSON.parse(new TextDecoder().decode(bytes)); });
+  }
+
   function readVarint(bytes, cursor) {
     var value = 0, scale = 1, b;
     do {
@@ -123,8 +138,8 @@
     var self = this;
     var p = this.shards.get(k);
     if (!p) {
-      p = this.fetchOk(this.url("g/" + k + ".bin", m), "bin").then(function (buf) {
-        return self.parseShard(new Uint8Array(buf));
+      p = this.fetchOk(this.url("g/" + k + ".bin", m), "bin").then(unpacked).then(function (bytes) {
+        return self.parseShard(bytes);
       });
       p.catch(function () { self.shards.delete(k); });
       this.shards.set(k, p);
@@ -132,23 +147,32 @@
     return p;
   };
 
+  /** A shard: per key (a gram, or a minimal absent word of four characters or more),
+   *  the offsets of its three id sets and, for a trigram, the rest of the absent
+   *  words that start with it (see plugins/casebook/search/index.py). */
   Engine.prototype.parseShard = function (bytes) {
     var decoder = new TextDecoder();
-    var grams = new Map();
+    var keys = new Map();
     var cursor = { pos: 0 };
-    while (cursor.pos < bytes.length) {
+    function text() {
       var len = readVarint(bytes, cursor);
-      var gram = decoder.decode(bytes.subarray(cursor.pos, cursor.pos + len));
+      var value = decoder.decode(bytes.subarray(cursor.pos, cursor.pos + len));
       cursor.pos += len;
+      return value;
+    }
+    while (cursor.pos < bytes.length) {
+      var key = text();
       var offsets = [];
       for (var f = 0; f < 3; f++) {
         offsets.push(cursor.pos);
         var tag = readVarint(bytes, cursor);
         cursor.pos += Math.floor(tag / 2);
       }
-      grams.set(gram, offsets);
+      var rest = [];
+      for (var count = readVarint(bytes, cursor); count > 0; count--) rest.push(text());
+      keys.set(key, { offsets: offsets, rest: rest });
     }
-    return { bytes: bytes, grams: grams };
+    return { bytes: bytes, keys: keys };
   };
 
   Engine.prototype.decodeSet = function (bytes, offset) {
@@ -171,22 +195,46 @@
     return bits;
   };
 
-  /** The three id sets (anywhere, title, metadata) of a gram, as bitsets. */
-  Engine.prototype.gramSets = function (m, gram) {
+  /** A key's three id sets (whole entry, title, metadata) as bitsets, and its continuations. */
+  Engine.prototype.key = function (m, key) {
     var self = this;
-    if (this.sets.has(gram)) return Promise.resolve(this.sets.get(gram));
-    return this.shard(m, fnv1a(gram) % m.shards).then(function (shard) {
-      var offsets = shard.grams.get(gram);
-      var sets = offsets
-        ? offsets.map(function (o) { return self.decodeSet(shard.bytes, o); })
-        : [0, 1, 2].map(function () { return new Uint32Array(self.words32); });
-      self.sets.set(gram, sets);
-      return sets;
+    if (this.sets.has(key)) return Promise.resolve(this.sets.get(key));
+    return this.shard(m, fnv1a(key) % m.shards).then(function (shard) {
+      var found = shard.keys.get(key);
+      var entry = {
+        sets: found
+          ? found.offsets.map(function (o) { return self.decodeSet(shard.bytes, o); })
+          : [0, 1, 2].map(function () { return new Uint32Array(self.words32); }),
+        rest: found ? found.rest : [],
+      };
+      self.sets.set(key, entry);
+      return entry;
     });
+  };
+
+  /** The minimal absent words that are factors of a word: the trigram at each
+   *  position, continued by one of its continuations that the word goes on with. */
+  Engine.prototype.absentFactors = function (word) {
+    var self = this;
+    var cps = Array.from(word);
+    if (cps.length <= MAX_GRAM) return [];
+    var found = [];
+    wordGrams(word).forEach(function (gram, start) {
+      var after = cps.slice(start + MAX_GRAM).join("");
+      self.sets.get(gram).rest.forEach(function (rest) {
+        if (after.indexOf(rest) === 0) found.push(gram + rest);
+      });
+    });
+    return found;
   };
 
   function andInto(target, other) {
     for (var i = 0; i < target.length; i++) target[i] &= other[i];
+    return target;
+  }
+
+  function andNotInto(target, other) {
+    for (var i = 0; i < target.length; i++) target[i] &= ~other[i];
     return target;
   }
 
@@ -208,20 +256,30 @@
     return ids;
   }
 
-  /** Ids (ascending) of the entries holding every word, with their scores. */
+  /** Ids (ascending) of the entries holding every word, with their scores. A word
+   *  is in an entry that holds all its grams, unless one of the word's factors is a
+   *  minimal absent word of that entry (reader.py word_sets). */
   Engine.prototype.match = function (words) {
     var self = this;
     return this.ready().then(function (m) {
       var perWord = words.map(wordGrams);
-      var all = Array.from(new Set([].concat.apply([], perWord)));
-      return Promise.all(all.map(function (g) { return self.gramSets(m, g); })).then(function () {
+      var grams = Array.from(new Set([].concat.apply([], perWord)));
+      return Promise.all(grams.map(function (g) { return self.key(m, g); })).then(function () {
+        var absent = words.map(function (w) { return self.absentFactors(w); });
+        var keys = Array.from(new Set([].concat.apply([], absent)));
+        return Promise.all(keys.map(function (k) { return self.key(m, k); }));
+      }).then(function () {
         var total = null;
         var score = new Uint16Array(self.n);
-        perWord.forEach(function (grams) {
+        perWord.forEach(function (grams, w) {
           var acc = [null, null, null];
           grams.forEach(function (g) {
-            var sets = self.sets.get(g);
+            var sets = self.sets.get(g).sets;
             for (var f = 0; f < 3; f++) acc[f] = acc[f] ? andInto(acc[f], sets[f]) : sets[f].slice();
+          });
+          self.absentFactors(words[w]).forEach(function (k) {
+            var sets = self.sets.get(k).sets;
+            for (var f = 0; f < 3; f++) andNotInto(acc[f], sets[f]);
           });
           bitIds(acc[0], self.n).forEach(function (i) {
             score[i] += has(acc[1], i) ? WEIGHTS[0] : has(acc[2], i) ? WEIGHTS[1] : WEIGHTS[2];
@@ -238,8 +296,8 @@
     var self = this;
     if (!this.facetData) {
       this.facetData = this.ready().then(function (m) {
-        return self.fetchOk(self.url("facets.json", m), "json");
-      }).then(function (data) {
+        return self.fetchOk(self.url(FACETS_FILE, m), "bin");
+      }).then(unpackedJson).then(function (data) {
         return data.facets.map(function (f) {
           var lookup = new Map();
           f.values.forEach(function (names, i) {
@@ -322,7 +380,7 @@
     var self = this;
     var p = this.docs.get(id);
     if (!p) {
-      p = this.ready().then(function (m) { return self.fetchOk(self.url("d/" + id + ".json", m), "json"); });
+      p = this.ready().then(function (m) { return self.fetchOk(self.url("d/" + id + ".bin", m), "bin"); }).then(unpackedJson);
       p.catch(function () { self.docs.delete(id); });
       this.docs.set(id, p);
     }
@@ -410,8 +468,9 @@
     };
   }
 
+  // 12,345: by hand, as toLocaleString loads locale data on first use (tens of ms).
   function formatCount(n) {
-    return n.toLocaleString("zh-CN");
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
 
   var engines = new Map();

@@ -3,17 +3,27 @@
 Layout under the output folder (``assets/casebook/search/`` in the site)::
 
     manifest.json   version, number of entries, number of shards
-    facets.json     facet values (with aliases) and one column per facet
-    g/<k>.bin       posting lists of the grams whose hash falls in shard k
-    d/<id>.json     one entry: title, URL, date, type, unit, summary, text
+    facets.bin      facet values (with aliases), one column per facet (JSON)
+    g/<k>.bin       the keys whose hash (FNV-1a of UTF-8) falls in shard k
+    d/<id>.bin      one entry: title, URL, date, type, unit, text (JSON)
 
-A shard is a sequence of grams, each followed by three id sets (the entries
-with the gram anywhere, in the title, in the metadata)::
+Every .bin file is gzip-compressed (a plain static server sends them
+as they are; the browser unpacks them with DecompressionStream).
 
-    varint byte length of the gram, the gram in UTF-8, set, set, set
+A shard is a sequence of keys, each followed by three id sets (for the
+whole entry, its title, its metadata) and a list of continuations::
+
+    varint byte length of the key, the key in UTF-8, set, set, set,
+    varint count, count times (varint byte length, continuation in UTF-8)
     set   = varint tag, then tag >> 1 bytes
             tag & 1 == 1: a bitmap, bit i (byte i >> 3, bit i & 7) = entry i
             tag & 1 == 0: varints, first id then gaps (each >= 1)
+
+A key of up to three characters is a gram; its sets hold the entries that
+contain it. A longer key is a minimal absent word (``absent.py``); its
+sets hold the entries where it is one, and a trigram's continuations are
+the rest of the absent words that start with it, so a query fetches the
+sets of only those that are factors of its words.
 
 Entry ids are positions in the library (newest first), so sorting by date
 is sorting by id and the facet columns are plain per-entry arrays.
@@ -21,6 +31,7 @@ is sorting by id and the facet columns are plain per-entry arrays.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -31,17 +42,20 @@ from pathlib import Path
 
 from ..fields import ENTRY_TYPES
 from ..vocab import Vocabularies
+from .absent import minimal_absent_words
 from .records import FACETS, FIELDS, SearchRecord
-from .text import MAX_GRAM, fnv1a, normalise, text_grams
+from .text import MAX_GRAM, fnv1a, normalise, runs, text_grams
 
 SHARD_TARGET = 6 * 1024  # average shard size the shard count aims at
-FORMAT = 1
+FORMAT = 2
+FACETS_FILE = "facets.bin"
 
 
 @dataclass
 class IndexStats:
     entries: int
     grams: int
+    absent_words: int
     shards: int
     index_bytes: int  # all shards
     facet_bytes: int
@@ -80,39 +94,56 @@ def encode_set(ids: array, n: int, out: bytearray) -> None:
         out += payload
 
 
-def collect_postings(records: list[SearchRecord]) -> dict[str, tuple[array, array, array]]:
-    """gram -> ids with it anywhere, in the title, in the metadata (ascending)."""
-    postings: dict[str, tuple[array, array, array]] = defaultdict(lambda: (array("I"), array("I"), array("I")))
+Postings = dict[str, tuple[array, array, array]]
+
+
+def _add(postings: Postings, per_field: tuple[set[str], set[str], set[str]], entry: int) -> None:
+    """``entry`` into the lists of every key, for the fields that hold it."""
+    for f, keys in enumerate(per_field):
+        for key in keys:
+            postings[key][f].append(entry)
+
+
+def collect_postings(records: list[SearchRecord]) -> tuple[Postings, Postings]:
+    """Grams and minimal absent words, each -> ids of the entries where it
+    is one, in the whole entry, in its title, in its metadata (ascending)."""
+    def lists():
+        return array("I"), array("I"), array("I")
+
+    grams: Postings = defaultdict(lists)
+    absent: Postings = defaultdict(lists)
     for record in records:
-        per_field = {name: text_grams(normalise(text)) for name, text in record.texts.items()}
-        everywhere = per_field["title"] | per_field["meta"] | per_field["body"]
-        title, meta = per_field["title"], per_field["meta"]
-        for gram in everywhere:
-            lists = postings[gram]
-            lists[0].append(record.id)
-            if gram in title:
-                lists[1].append(record.id)
-            if gram in meta:
-                lists[2].append(record.id)
-    return postings
+        texts = [normalise(record.text), normalise(record.title), normalise(record.meta)]
+        _add(grams, tuple(text_grams(t) for t in texts), record.id)
+        _add(absent, tuple(minimal_absent_words(runs(t), MAX_GRAM + 1) for t in texts), record.id)
+    return grams, absent
+
+
+def facet_values(records: list[SearchRecord], vocabs: Vocabularies) -> dict[str, list[list[str]]]:
+    """Per facet, the values the records use (display name first, then
+    accepted aliases), in vocabulary order. A value no record uses is left
+    out, so a public build never names a term only hidden entries carry."""
+    used = {key: {v for r in records for v in r.facets[key]} for key, _, _ in FACETS}
+    return {
+        "type": [[t.label, t.key] for t in ENTRY_TYPES if t.key in used["type"]],
+        "unit": [[t.name, *t.aliases] for t in vocabs["units"].terms if t.name in used["unit"]],
+        "themes": [[t.name, *t.aliases] for t in vocabs["themes"].terms if t.name in used["themes"]],
+        "year": [[y] for y in sorted(used["year"], reverse=True)],
+        "violations": [[t.name, *t.aliases] for t in vocabs["violations"].terms if t.name in used["violations"]],
+        "outcomes": [[t.name, *t.aliases] for t in vocabs["outcomes"].terms if t.name in used["outcomes"]],
+    }
 
 
 def facet_columns(records: list[SearchRecord], vocabs: Vocabularies) -> list[dict]:
-    """Per facet: its values (display name first, then accepted aliases) and
-    a column of value numbers per entry, as a compact string."""
-    value_lists: dict[str, list[list[str]]] = {
-        "type": [[t.label, t.key] for t in ENTRY_TYPES],
-        "unit": [[t.name, *t.aliases] for t in vocabs["units"].terms],
-        "themes": [[t.name, *t.aliases] for t in vocabs["themes"].terms],
-        "year": [[y] for y in sorted({r.facets["year"][0] for r in records}, reverse=True)],
-        "violations": [[t.name, *t.aliases] for t in vocabs["violations"].terms],
-        "outcomes": [[t.name, *t.aliases] for t in vocabs["outcomes"].terms],
-    }
-    key_of = {"type": {t.key: i for i, t in enumerate(ENTRY_TYPES)}}
+    """Per facet: its values and a column of value numbers per entry, as a
+    compact string (one character per value, ``,`` between the cells of a
+    facet with several values per entry)."""
+    value_lists = facet_values(records, vocabs)
     result = []
     for key, param, label in FACETS:
         values = value_lists[key]
-        index = key_of.get(key) or {v[0]: i for i, v in enumerate(values)}
+        by = 1 if key == "type" else 0  # records hold the type key, [label, key]
+        index = {v[by]: i for i, v in enumerate(values)}
         single = key in ("type", "unit", "year")
         cells = ["".join(chr(0x30 + index[v]) for v in r.facets[key]) for r in records]
         result.append({"key": key, "param": param, "label": label, "values": values, "single": single,
@@ -128,48 +159,75 @@ def doc_json(record: SearchRecord) -> dict:
             "m": record.meta, "b": record.body}
 
 
+def packed(data: bytes) -> bytes:
+    """gzip, with no time stamp: the same index gives the same bytes."""
+    return gzip.compress(data, mtime=0)
+
+
+def unpacked(data: bytes) -> bytes:
+    """What ``packed`` packed; bytes a server already unpacked as they are."""
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
 def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _record(key: str, lists: tuple[array, array, array], n: int, continuations: list[str]) -> bytes:
+    buf = bytearray()
+    raw = key.encode("utf-8")
+    varint(len(raw), buf)
+    buf += raw
+    for ids in lists:
+        encode_set(ids, n, buf)
+    varint(len(continuations), buf)
+    for rest in continuations:
+        raw = rest.encode("utf-8")
+        varint(len(raw), buf)
+        buf += raw
+    return bytes(buf)
 
 
 def write_index(records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path,
                 shard_target: int = SHARD_TARGET) -> IndexStats:
     """Write the whole index into ``out_dir`` (replaced if it exists)."""
     n = len(records)
+    grams, absent = collect_postings(records)
+    continuations: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(absent):
+        continuations[word[:MAX_GRAM]].append(word[MAX_GRAM:])
     encoded: dict[str, bytes] = {}
-    for gram, lists in collect_postings(records).items():
-        buf = bytearray()
-        raw = gram.encode("utf-8")
-        varint(len(raw), buf)
-        buf += raw
-        for ids in lists:
-            encode_set(ids, n, buf)
-        encoded[gram] = bytes(buf)
+    for gram, lists in grams.items():
+        encoded[gram] = _record(gram, lists, n, continuations.get(gram, []))
+    for word, lists in absent.items():
+        encoded[word] = _record(word, lists, n, [])
     total = sum(len(b) for b in encoded.values())
     shard_count = max(1, round(total / shard_target))
     shards: list[list[str]] = [[] for _ in range(shard_count)]
-    for gram in encoded:
-        shards[fnv1a(gram.encode("utf-8")) % shard_count].append(gram)
+    for key in encoded:
+        shards[fnv1a(key.encode("utf-8")) % shard_count].append(key)
 
     if out_dir.exists():
         shutil.rmtree(out_dir)
     (out_dir / "g").mkdir(parents=True)
     (out_dir / "d").mkdir()
     digest = hashlib.sha256()
-    for k, grams in enumerate(shards):
-        data = b"".join(encoded[g] for g in sorted(grams))
+    index_bytes = 0
+    for k, keys in enumerate(shards):
+        data = packed(b"".join(encoded[key] for key in sorted(keys)))
         digest.update(data)
+        index_bytes += len(data)
         (out_dir / "g" / f"{k}.bin").write_bytes(data)
     doc_bytes = 0
     for record in records:
-        data = _dump(doc_json(record))
+        data = packed(_dump(doc_json(record)))
         digest.update(data)
         doc_bytes += len(data)
-        (out_dir / "d" / f"{record.id}.json").write_bytes(data)
-    facets = _dump({"n": n, "facets": facet_columns(records, vocabs)})
+        (out_dir / "d" / f"{record.id}.bin").write_bytes(data)
+    facets = packed(_dump({"n": n, "facets": facet_columns(records, vocabs)}))
     digest.update(facets)
-    (out_dir / "facets.json").write_bytes(facets)
+    (out_dir / FACETS_FILE).write_bytes(facets)
     manifest = {"format": FORMAT, "version": digest.hexdigest()[:12], "n": n, "shards": shard_count,
                 "grams": MAX_GRAM, "fields": list(FIELDS)}
     (out_dir / "manifest.json").write_bytes(_dump(manifest))
-    return IndexStats(n, len(encoded), shard_count, total, len(facets), doc_bytes)
+    return IndexStats(n, len(grams), len(absent), shard_count, index_bytes, len(facets), doc_bytes)

@@ -8,7 +8,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import fnv1a, query_words, word_grams
+from .index import FACETS_FILE, unpacked
+from .text import MAX_GRAM, fnv1a, query_words, word_grams
 
 WEIGHTS = (4, 2, 1)  # a word in the title, in the metadata, only in the body
 
@@ -47,19 +48,36 @@ def decode_set(data: bytes, pos: int) -> tuple[set[int], int]:
     return ids, end
 
 
-def parse_shard(data: bytes) -> dict[str, tuple[set[int], set[int], set[int]]]:
-    grams = {}
+@dataclass
+class Key:
+    sets: tuple[set[int], set[int], set[int]]  # whole entry, title, metadata
+    continuations: list[str]  # a trigram's: the rest of the absent words starting with it
+
+
+NOTHING = Key((set(), set(), set()), [])
+
+
+def _read_text(data: bytes, pos: int) -> tuple[str, int]:
+    length, pos = read_varint(data, pos)
+    return data[pos:pos + length].decode("utf-8"), pos + length
+
+
+def parse_shard(data: bytes) -> dict[str, Key]:
+    keys = {}
     pos = 0
     while pos < len(data):
-        length, pos = read_varint(data, pos)
-        gram = data[pos:pos + length].decode("utf-8")
-        pos += length
+        key, pos = _read_text(data, pos)
         sets = []
         for _ in range(3):
             ids, pos = decode_set(data, pos)
             sets.append(ids)
-        grams[gram] = tuple(sets)
-    return grams
+        count, pos = read_varint(data, pos)
+        rest = []
+        for _ in range(count):
+            text, pos = _read_text(data, pos)
+            rest.append(text)
+        keys[key] = Key(tuple(sets), rest)
+    return keys
 
 
 @dataclass
@@ -77,11 +95,27 @@ class SearchIndex:
         self._facets = None
 
     # -- text ------------------------------------------------------------
-    def gram_sets(self, gram: str) -> tuple[set[int], set[int], set[int]]:
-        k = fnv1a(gram.encode("utf-8")) % self.manifest["shards"]
+    def key(self, key: str) -> Key:
+        k = fnv1a(key.encode("utf-8")) % self.manifest["shards"]
         if k not in self._shards:
-            self._shards[k] = parse_shard((self.dir / "g" / f"{k}.bin").read_bytes())
-        return self._shards[k].get(gram, (set(), set(), set()))
+            self._shards[k] = parse_shard(unpacked((self.dir / "g" / f"{k}.bin").read_bytes()))
+        return self._shards[k].get(key, NOTHING)
+
+    def word_sets(self, word: str) -> list[set[int]]:
+        """The entries holding ``word``, in the whole entry, the title, the
+        metadata: those with all its grams, less those where a factor of
+        the word is a minimal absent word (see ``absent.py``)."""
+        grams = word_grams(word)
+        keys = [self.key(g) for g in grams]
+        found = [set.intersection(*(key.sets[f] for key in keys)) for f in range(3)]
+        if len(word) > MAX_GRAM:
+            for start, (gram, key) in enumerate(zip(grams, keys)):
+                for rest in key.continuations:
+                    if word.startswith(rest, start + MAX_GRAM):
+                        absent = self.key(gram + rest).sets
+                        for f in range(3):
+                            found[f] -= absent[f]
+        return found
 
     def match(self, query: str) -> dict[int, int] | None:
         """Entry id -> score for the entries holding every query word; None
@@ -91,8 +125,7 @@ class SearchIndex:
             return None
         scores: dict[int, int] | None = None
         for word in words:
-            per_field = [self.gram_sets(g) for g in word_grams(word)]
-            found = [set.intersection(*(sets[f] for sets in per_field)) for f in range(3)]
+            found = self.word_sets(word)
             word_score = {i: WEIGHTS[2] for i in found[0]}
             for i in found[2]:
                 word_score[i] = WEIGHTS[1]
@@ -104,11 +137,14 @@ class SearchIndex:
                 scores = {i: s + word_score[i] for i, s in scores.items() if i in word_score}
         return scores
 
+    def doc(self, entry: int) -> dict:
+        return json.loads(unpacked((self.dir / "d" / f"{entry}.bin").read_bytes()))
+
     # -- facets ----------------------------------------------------------
     @property
     def facets(self) -> list[dict]:
         if self._facets is None:
-            data = json.loads((self.dir / "facets.json").read_text(encoding="utf-8"))
+            data = json.loads(unpacked((self.dir / FACETS_FILE).read_bytes()))
             for facet in data["facets"]:
                 col = facet["col"]
                 cells = list(col) if facet["single"] else col.split(",")

@@ -5,7 +5,9 @@ exactly (same tables, same order); change both together.
 No word segmentation happens anywhere: text is cut into runs of letters and
 digits (CJK characters are letters), and every run is indexed by all its
 character unigrams, bigrams and trigrams. A query word is looked up by the
-same grams, so a string is found however a segmenter would have cut it.
+same grams, so a string is found however a segmenter would have cut it; a
+word longer than a trigram must also not contain a minimal absent word of
+the entry (``absent.py``), which makes the match exact.
 """
 
 from __future__ import annotations
