@@ -154,7 +154,7 @@ def expected_cache_control(rel: str) -> str:
     if re.search(r"^assets/(javascripts|stylesheets)/[^/]+\.[0-9a-f]{8}\.min\.(js|css)$", rel):
         return IMMUTABLE
     if rel.startswith(("assets/casebook/search/g/", "assets/casebook/search/d/")) \
-            or rel == "assets/casebook/search/facets.json":
+            or rel == "assets/casebook/search/facets.bin":
         return IMMUTABLE
     return "no-cache"
 
@@ -183,7 +183,8 @@ def test_every_file_is_served_as_built_with_its_cache_policy(nginx, sites, which
         if response.header("Content-Encoding") == "gzip":
             gzipped.add(rel.rsplit(".", 1)[-1])
             assert "Accept-Encoding" in response.header("Vary"), rel
-    assert {"html", "css", "js", "json", "bin"} <= gzipped
+    assert {"html", "css", "js", "json"} <= gzipped
+    assert "bin" not in gzipped  # search data is gzip-packed when built: not compressed twice
     assert_common_headers(get(nginx, host, prefix))
 
 
@@ -207,7 +208,7 @@ def test_search_data_as_the_browser_reads_it(nginx, sites):
     assert manifest.status == 200 and manifest.header("Cache-Control") == "no-cache"
     m = json.loads(manifest.body)
     version = m["version"]
-    for path in [f"g/{k}.bin" for k in range(m["shards"])] + [f"d/{i}.json" for i in range(m["n"])] + ["facets.json"]:
+    for path in [f"g/{k}.bin" for k in range(m["shards"])] + [f"d/{i}.bin" for i in range(m["n"])] + ["facets.bin"]:
         response = get(nginx, PUBLIC_HOST, f"/assets/casebook/search/{path}?v={version}")
         assert response.status == 200, path
         assert response.body == (public / "assets/casebook/search" / path).read_bytes(), path

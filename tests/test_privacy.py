@@ -87,7 +87,7 @@ def leaks(site: Path) -> list[str]:
         if not path.is_file():
             continue
         data = path.read_bytes()
-        if path.suffix == ".gz":
+        if data[:2] == b"\x1f\x8b":  # .gz, and the search data (gzip-packed .bin)
             data = gzip.decompress(data)
         if CANARY.encode() in data:
             found.append(path.relative_to(site).as_posix())
@@ -120,7 +120,7 @@ def test_the_internal_build_holds_the_canaries(planted, tmp_path):
     assert "compilations/mixed/mixed.docx" not in found  # a .docx is a zip: searched below, unpacked
     assert CANARY in docx_text(site / "compilations" / "mixed" / "mixed.docx")
     assert "compilations/hidden-only/index.html" in found
-    assert "assets/casebook/search/facets.json" in found
+    assert "assets/casebook/search/facets.bin" in found
     assert not any(f"{CANARY}-draft" in f for f in found)  # drafts are in no build
 
 
