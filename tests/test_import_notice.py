@@ -84,6 +84,7 @@ def test_rank_from_explicit_words_and_fixed_posts(rank, written, expected, fille
     "，曾任XX市副市长，",  # a 副市长 may be 厅局级 or 县处级: not mapped
     "，曾任省XX厅副厅长，",
     "，任XX县县长助理，",  # not a 县长
+    "，该县长期存在违规吃喝问题，城镇长效机制不健全，",  # 县长 and 镇长 only as characters
     "",
 ])
 def test_posts_without_a_fixed_rank_give_none(rank, filler, tmp_path):

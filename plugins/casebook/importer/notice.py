@@ -41,8 +41,9 @@ RANK_WORDS = {
                "乡长", "副乡长", "镇长", "副镇长", "乡党委书记", "镇党委书记", "乡党委副书记", "镇党委副书记"),
 }
 UNMAPPED_RANK = "其他"  # its aliases (其他人员) are ordinary words, never evidence
-# ``县处级以上领导干部要引以为戒``: an audience, not the person's rank; ``县长助理`` is no 县长.
-_NOT_PERSONAL = re.compile(r"^(?:及其?)?(?:以上|以下)|^(?:干部|领导干部)?要|^单位|^助理")
+# ``县处级以上领导干部要引以为戒``: an audience, not the person's rank; ``县长助理`` is no 县长,
+# nor is ``该县长期``, ``城镇长效``.
+_NOT_PERSONAL = re.compile(r"^(?:及其?)?(?:以上|以下)|^(?:干部|领导干部)?要|^单位|^助理|^[期效远久足]")
 
 
 @dataclass
