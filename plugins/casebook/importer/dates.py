@@ -80,7 +80,22 @@ def _in_range(date: str, today: dt.date) -> bool:
 
 
 def document_date(outline: Outline, today: dt.date) -> tuple[str, str]:
-    """(date, how it was found) from the document's own date lines, or ("", "")."""
+    """(date, how it was found) from the document's own date lines, or a
+    year in its title, or ("", "")."""
+    date, how = stated_date(outline, today)
+    if date:
+        return date, how
+    title = chinese_digits(outline.title)
+    years = [m for m in re.finditer(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", title) if _in_range(m.group(1), today)]
+    if years:
+        return years[0].group(1), f"取自标题中的“{years[0].group(1)}”，只有年份；如知道月日请补全"
+    return "", ""
+
+
+def stated_date(outline: Outline, today: dt.date) -> tuple[str, str]:
+    """(date, how it was found) only from a line that states the document's
+    own date: the signature, a date line, a date under the title. A year in
+    the title (``关于2023年…问题的通报``) is what it is about, not when it was issued."""
     lines = _lines(outline)
     for line in lines[-TAIL:][::-1]:  # the signature: a closing line that is a date, alone or after the unit
         found = _date_line(line, alone=False)
@@ -95,10 +110,6 @@ def document_date(outline: Outline, today: dt.date) -> tuple[str, str]:
         found = _date_line(line.strip().strip(_BRACKETS), alone=True)
         if found and _in_range(found[0], today):
             return found[0], f"取自标题下的日期行“{line.strip()}”"
-    title = chinese_digits(outline.title)
-    years = [m for m in re.finditer(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", title) if _in_range(m.group(1), today)]
-    if years:
-        return years[0].group(1), f"取自标题中的“{years[0].group(1)}”，只有年份；如知道月日请补全"
     return "", ""
 
 

@@ -14,6 +14,7 @@ from ..fields import TYPE_BY_KEY, EntryType
 from ..vocab import Term, Vocabulary, Vocabularies
 from .dates import document_date, missing_date_note
 from .issuer import NewUnit, clean_name, find_issuer, propose_unit
+from .notice import read_notice
 from .structure import Outline
 
 REPORT_WORDS = ("汇报", "报告", "发言", "述职", "讲话", "总结")
@@ -41,6 +42,10 @@ class Metadata:
     outcomes: Guess | None = None
     warnings: list[str] = field(default_factory=list)  # for the import summary
     new_unit: NewUnit | None = None  # the unit is not in units.yml: the lines that would add it
+    # A warning case's notice: None when the text gives no evidence (the field is left out).
+    rank: Guess | None = None
+    issued_by: Guess | None = None
+    issued_on: Guess | None = None
 
 
 @dataclass
@@ -79,7 +84,10 @@ def guess_metadata(outline: Outline, vocabs: Vocabularies, overrides: Overrides 
     else:
         title = Guess(propose_title(unit.value, etype.value, report_kind.value if report_kind else "", text),
                       "原文没有标题行，此标题按单位和材料类型拟定，请改为准确的标题")
-    return Metadata(title, etype, unit, date, themes, report_kind, violations, outcomes, warnings, new_unit)
+    meta = Metadata(title, etype, unit, date, themes, report_kind, violations, outcomes, warnings, new_unit)
+    if etype.value.key == "case":
+        guess_notice(meta, outline, vocabs, today)
+    return meta
 
 
 # -- type ---------------------------------------------------------------------
@@ -154,6 +162,23 @@ def guess_date(outline: Outline, year_hint: str, year_hint_reason: str, today: d
     if date:
         return Guess(date, how)
     return Guess("", missing_date_note(outline, year_hint, year_hint_reason, today))
+
+
+# -- a warning case's notice: rank, issuer, date -------------------------------
+def guess_notice(meta: Metadata, outline: Outline, vocabs: Vocabularies, today: dt.date) -> None:
+    """Only what the notice states (see notice.py); a field without evidence stays out."""
+    facts = read_notice(outline, vocabs["ranks"], today)
+    if facts.issuer:
+        name, where = facts.issuer
+        meta.issued_by = Guess(name, f"取自{where}，请核对是否为发布通报的机关")
+    if facts.date:
+        date, how = facts.date
+        meta.issued_on = Guess(date, f"通报自身的日期，{how}")
+    if facts.rank:
+        name, written = facts.rank
+        meta.rank = Guess(name, f"按正文中的{written}推断为{name}，请核对是当事人的职级")
+    elif facts.conflicting_ranks:
+        meta.warnings.append(f"正文写有不同职级（{'、'.join(facts.conflicting_ranks[:4])}），未填写 rank：请按当事人填写")
 
 
 # -- themes, violations, outcomes ---------------------------------------------

@@ -47,7 +47,8 @@ class ImportResult:
         if self.meta is None:
             return 0
         guesses = (self.meta.title, self.meta.type, self.meta.unit, self.meta.date, self.meta.themes,
-                   self.meta.report_kind, self.meta.violations, self.meta.outcomes)
+                   self.meta.report_kind, self.meta.violations, self.meta.outcomes, self.meta.rank,
+                   self.meta.issued_by, self.meta.issued_on)
         return (sum(1 for g in guesses if g is not None and g.note) + len(self.review_notes)
                 + (self.meta.new_unit is not None))
 
@@ -130,7 +131,9 @@ def _markup_notes(source: Source, outline: Outline) -> list[str]:
 def _make_inert(meta: Metadata) -> None:
     """Values taken from the document's text cannot become HTML on any page
     that shows them: ``<`` ``>`` turn full-width, and the reviewer is told."""
-    for guess in (meta.title, meta.unit):
+    for guess in (meta.title, meta.unit, meta.issued_by):
+        if guess is None:
+            continue
         value = guess.value if isinstance(guess.value, str) else ""
         if inert(value) != value:
             guess.value = inert(value)

@@ -40,10 +40,10 @@ def render_entry(meta: Metadata, body: str, source_name: str, today: dt.date | N
         _line("date", meta.date, raw=True),
         _line("themes", meta.themes),
     ]
-    for key in ("report_kind", "violations", "outcomes"):
+    for key in ("report_kind", "violations", "outcomes", "rank", "issued_by", "issued_on"):
         guess = getattr(meta, key)
         if guess is not None:
-            lines.append(_line(key, guess))
+            lines.append(_line(key, guess, raw=key == "issued_on"))
     lines += [_line("source", Guess(inert(source_name))), "status: draft", "---", "", body.rstrip("\n"), ""]
     return "\n".join(lines)
 
