@@ -145,3 +145,23 @@ def test_a_public_build_names_only_ranks_that_public_cases_use(lib):
     write_entry(lib, "warnings/b.md", case_with("rank: 省部级\naudience: internal\n"))
     library = load_library(lib, profile="public")
     assert [t.name for t in library.vocabs["ranks"].terms] == ["乡科级"]
+
+
+def test_rank_is_a_search_facet_and_the_panel_links_into_it(lib, tmp_path):
+    from casebook.search import build_index
+    from casebook.search.reader import SearchIndex
+
+    write_entry(lib, "warnings/a.md", case_with(NOTICE))
+    write_entry(lib, "warnings/b.md", GOOD_CASE)
+    library = load_library(lib)
+    out = tmp_path / "index"
+    build_index(library, out)
+    index = SearchIndex(out)
+    rank = next(f for f in index.facets if f["key"] == "rank")
+    assert rank["param"] == "rank" and [v[0] for v in rank["values"]] == ["乡科级"]  # only what entries use
+    found = index.search("", {"rank": ["乡科级"]})
+    assert [library.entries[i].slug for i in found.ids] == ["a"]
+    assert found.counts["rank"]["乡科级"] == 1
+    panel = plan_site(library).entries["a"]["panel"]
+    row = next(r for r in panel if r["key"] == "rank")
+    assert row["links"][0]["search"] == "rank=%E4%B9%A1%E7%A7%91%E7%BA%A7"

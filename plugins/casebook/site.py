@@ -13,6 +13,7 @@ from .fields import ENTRY_TYPES, FIELD_BY_KEY
 from .history import FileDates
 from .library import Library
 from .related import related_entries
+from .search.records import FACETS
 from .stats import build_stats, search_link
 from .taxonomy import Taxonomy, TermGroup, TermPage, build_taxonomy, group_by_type, paginate
 
@@ -180,7 +181,7 @@ def _term_pages(term: TermPage, per_page: int, compilation: Compilation | None =
     return result
 
 
-_SEARCH_LABELS = {"unit": "单位", "theme": "主题", "violation": "违纪类型", "outcome": "处理结果"}
+_SEARCH_LABELS = {param: label for _, param, label in FACETS}  # the search page's facets, one definition
 # The search page's URL parameter for the entries of a term page, where it has one.
 _TERM_SEARCH = {"units": "unit", "themes": "theme", "years": "year", "violations": "violation", "outcomes": "outcome"}
 
@@ -217,7 +218,7 @@ def entry_panel(entry: Entry, tax: Taxonomy) -> list[dict]:
         if entry.person:
             rows.append(row("person", [link(entry.person)]))
         if entry.rank:
-            rows.append(row("rank", [link(entry.rank.name, f"ranks/{entry.rank.slug}/")]))
+            rows.append(row("rank", [link(entry.rank.name, f"ranks/{entry.rank.slug}/", ("rank", entry.rank.name))]))
         if entry.issued_by:
             rows.append(row("issued_by", [link(entry.issued_by)]))
         if entry.issued_on:

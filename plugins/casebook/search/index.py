@@ -131,6 +131,7 @@ def facet_values(records: list[SearchRecord], vocabs: Vocabularies) -> dict[str,
         "year": [[y] for y in sorted(used["year"], reverse=True)],
         "violations": [[t.name, *t.aliases] for t in vocabs["violations"].terms if t.name in used["violations"]],
         "outcomes": [[t.name, *t.aliases] for t in vocabs["outcomes"].terms if t.name in used["outcomes"]],
+        "rank": [[t.name, *t.aliases] for t in vocabs["ranks"].terms if t.name in used["rank"]],
     }
 
 

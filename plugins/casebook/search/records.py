@@ -27,6 +27,7 @@ FACETS = (
     ("year", "year", "年份"),
     ("violations", "violation", "违纪类型"),
     ("outcomes", "outcome", "处理结果"),
+    ("rank", "rank", "职级"),
 )
 
 _BLANKS = re.compile(r"[ \t\u3000]+")
@@ -102,6 +103,7 @@ def make_record(entry: Entry, number: int) -> SearchRecord:
         "year": [entry.year or UNDATED],  # one value per entry: the year column has one cell each
         "violations": [v.name for v in entry.violations],
         "outcomes": [o.name for o in entry.outcomes],
+        "rank": [entry.rank.name] if entry.rank else [],
     }
     return SearchRecord(
         id=number, slug=entry.slug, url=entry.url, title=entry.title, date=entry.date, type=entry.type.key,
