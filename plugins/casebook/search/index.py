@@ -123,7 +123,7 @@ def facet_values(records: list[SearchRecord], vocabs: Vocabularies) -> dict[str,
     """Per facet, the values the records use (display name first, then
     accepted aliases), in vocabulary order. A value no record uses is left
     out, so a public build never names a term only hidden entries carry."""
-    used = {key: {v for r in records for v in r.facets[key]} for key, _, _ in FACETS}
+    used = {key: {v for r in records for v in r.facets.get(key, ())} for key, _, _ in FACETS}
     return {
         "type": [[t.label, t.key] for t in ENTRY_TYPES if t.key in used["type"]],
         "unit": [[t.name, *t.aliases] for t in vocabs["units"].terms if t.name in used["unit"]],
@@ -146,7 +146,7 @@ def facet_columns(records: list[SearchRecord], vocabs: Vocabularies) -> list[dic
         by = 1 if key == "type" else 0  # records hold the type key, [label, key]
         index = {v[by]: i for i, v in enumerate(values)}
         single = key in ("type", "unit", "year")
-        cells = ["".join(chr(0x30 + index[v]) for v in r.facets[key]) for r in records]
+        cells = ["".join(chr(0x30 + index[v]) for v in r.facets.get(key, ())) for r in records]
         result.append({"key": key, "param": param, "label": label, "values": values, "single": single,
                        "col": "".join(cells) if single else ",".join(cells)})
     return result
