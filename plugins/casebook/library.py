@@ -15,7 +15,7 @@ from .entry import Entry, read_entry_file
 from .paths import relative_path
 from .problems import Problem
 from .scan import scan_cases
-from .text import summary_from_markdown
+from .text import default_renderer, summary_from_markdown
 from .vocab import Vocabularies, Vocabulary, load_vocabularies
 
 PROFILES = ("internal", "public")
@@ -94,6 +94,7 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
             continue
         entries.append(entry)
     shown = {e.slug for e in entries}
+    render = render or default_renderer()  # one Markdown instance for every summary, not one each
     for entry in entries:
         entry.related = [s for s in entry.related if s in shown]
         if not entry.summary_given:
