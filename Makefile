@@ -48,7 +48,9 @@ build-public: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/casebook check
 
+# lint-imports: the layer contracts in pyproject.toml (core, search, importer, adapters).
 test: $(STAMP) chromium nginx
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider
 
 # make bench SIZES=2000,10000,50000 (default 2000,10000); BENCH_ARGS for the rest, e.g. --json FILE

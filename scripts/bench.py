@@ -56,8 +56,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import gen_corpus  # noqa: E402
-
-from casebook.library import load_library  # noqa: E402
+from casebook.core.library import load_library  # noqa: E402
 from casebook.search import INDEX_URI, make_records  # noqa: E402
 from casebook.search.reader import SearchIndex  # noqa: E402
 from casebook.search.records import TYPE_LABELS  # noqa: E402
@@ -74,7 +73,7 @@ LATER_QUERIES = 24  # typed one after the other into the same page
 
 def debounce_ms() -> int:
     """The search page's input debounce, read from search.js (not counted in the times)."""
-    js = (ROOT / "plugins" / "casebook" / "assets" / "search.js").read_text(encoding="utf-8")
+    js = (ROOT / "plugins" / "casebook" / "mkdocs" / "assets" / "search.js").read_text(encoding="utf-8")
     found = set(re.findall(r"debounce\(function \(\) \{[^}]*\}, (\d+)\)", js))
     assert len(found) == 1, f"expected one debounce delay in search.js, found {found}"
     return int(found.pop())
@@ -146,7 +145,7 @@ def disk(path: Path) -> dict:
 INDEX_ONLY = """
 import sys
 from pathlib import Path
-from casebook.library import load_library
+from casebook.core.library import load_library
 from casebook.search import build_index
 library = load_library(Path(sys.argv[1]), include_drafts=False)
 build_index(library, Path(sys.argv[2]))

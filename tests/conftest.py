@@ -30,7 +30,7 @@ def run_mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict | Non
 
 def vocabulary_files(cases: Path) -> list[Path]:
     """The vocabularies among cases/*.yml (not compilations.yml, which names entries)."""
-    from casebook.fields import VOCABULARIES
+    from casebook.core.fields import VOCABULARIES
     return [path for path in sorted(cases.glob("*.yml")) if path.stem in VOCABULARIES]
 
 

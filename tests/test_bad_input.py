@@ -12,9 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from casebook.cli import main
-from casebook.library import load_library
+from casebook.commands.cli import main
+from casebook.core.library import load_library
 from conftest import copy_project, run_mkdocs_build
 from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
 

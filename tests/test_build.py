@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from casebook.core.library import load_library
+from casebook.core.vocab import load_vocabularies
 from conftest import ROOT, copy_project, run_mkdocs_build
-
-from casebook.library import load_library
-from casebook.vocab import load_vocabularies
 
 # Host names under .example (RFC 2606, used in the deployment guide) can never be reached.
 OUTSIDE = re.compile(r"https?://(?!www\.w3\.org/|www\.sitemaps\.org/schemas/|[\w.-]+\.example[/:])[^\s\"'<>)]+")
@@ -196,7 +195,9 @@ def test_non_strict_build_keeps_the_valid_entries_and_shows_the_problems(tmp_pat
     project.mkdir()
     copy_project(project, with_entries=True)
     (project / "cases" / "practices" / "broken.md").write_text("---\ntitle: 缺字段\n---\n正文\n", encoding="utf-8")
-    import os, subprocess, sys  # noqa: E401
+    import os  # noqa: E401
+    import subprocess
+    import sys
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")], cwd=project,
                             capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stderr

@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
-
-from casebook.fields import FIELD_BY_KEY
-from casebook.library import load_library
-from casebook.reference import expand_markers, fields_table
-from casebook.schema import front_matter_schema
-from casebook.site import plan_site
+from casebook.core.fields import FIELD_BY_KEY
+from casebook.core.library import load_library
+from casebook.core.reference import expand_markers, fields_table
+from casebook.core.schema import front_matter_schema
+from casebook.core.site import plan_site
 from conftest import ROOT
+from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
 
 RANKS = """\
 - name: 省部级

@@ -9,9 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from casebook.commands.cli import main
 from conftest import vocabulary_files
-
-from casebook.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "check"
@@ -218,8 +217,8 @@ def _jsonc(text: str):
 
 
 def test_vscode_maps_the_published_schemas_to_their_folders(tmp_path):
-    from casebook.fields import ENTRY_TYPES
-    from casebook.schema import type_schema_uri
+    from casebook.core.fields import ENTRY_TYPES
+    from casebook.core.schema import type_schema_uri
 
     settings = _jsonc((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     mapping = settings["yaml.schemas"]
@@ -237,7 +236,7 @@ def test_vscode_maps_the_published_schemas_to_their_folders(tmp_path):
 def test_guide_task_problem_matcher_reads_check_output():
     import re
 
-    from casebook.problems import Problem
+    from casebook.core.problems import Problem
 
     guide = (REPO / "docs" / "guide" / "editor.md").read_text(encoding="utf-8")
     task = json.loads(re.search(r"```json\n(.*?)```", guide, re.S).group(1))

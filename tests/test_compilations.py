@@ -9,12 +9,11 @@ import re
 from textwrap import dedent
 
 import pytest
+from casebook.core.compilations import demote_headings
+from casebook.core.library import check_entries, load_library
+from casebook.core.site import plan_site
 from conftest import ROOT
 from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
-
-from casebook.compilations import demote_headings
-from casebook.library import check_entries, load_library
-from casebook.site import plan_site
 
 docx = pytest.importorskip("docx")
 

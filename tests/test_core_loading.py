@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from casebook.core.library import load_library
 from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
-
-from casebook.library import load_library
 
 
 @pytest.fixture

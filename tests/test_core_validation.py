@@ -4,9 +4,8 @@ suggests a fix where one exists, and no content problem raises."""
 from __future__ import annotations
 
 import pytest
+from casebook.core.library import load_library
 from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
-
-from casebook.library import load_library
 
 
 @pytest.fixture

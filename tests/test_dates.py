@@ -10,10 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from casebook.core.dates import chinese_date
+from casebook.core.history import FileDates, file_dates, source_date
 from conftest import copy_project, run_mkdocs_build
-
-from casebook.dates import chinese_date
-from casebook.history import FileDates, file_dates, source_date
 
 GIT = shutil.which("git")
 needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
@@ -120,8 +119,8 @@ def test_a_build_without_git_shows_no_last_update_unless_given_one(tmp_path, mon
 
 @needs_git
 def test_the_sample_build_dates_entries_by_their_last_commit(built_site):
+    from casebook.core.library import load_library
     from conftest import ROOT
-    from casebook.library import load_library
     checked = 0
     for entry in load_library(ROOT, include_drafts=False).entries:
         dirty = subprocess.run(["git", "status", "--porcelain", "--", entry.path], cwd=ROOT, capture_output=True,

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from casebook.core.dates import chinese_date
+from casebook.mkdocs.plugin import AUTOESCAPED, autoescaped
 from jinja2 import DictLoader, Environment
 
-from casebook.dates import chinese_date
-from casebook.plugin import AUTOESCAPED, autoescaped
-
-TEMPLATES = Path(__file__).resolve().parents[1] / "plugins" / "casebook" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "plugins" / "casebook" / "mkdocs" / "templates"
 
 
 def test_every_casebook_template_autoescapes():
@@ -60,7 +59,7 @@ def test_the_theme_title_block_is_overridden_by_an_autoescaped_template():
 
 
 def test_the_sanitiser_keeps_what_bodies_need():
-    from casebook.htmlsafe import sanitise_html
+    from casebook.core.htmlsafe import sanitise_html
 
     kept = sanitise_html('<table><tr><td style="text-align: center">格</td></tr></table>第一行<br>第二行'
                          '<details open><summary>展开</summary>内容</details>'

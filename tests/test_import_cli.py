@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from casebook.cli import main
-from casebook.slugs import entry_slug
+from casebook.commands.cli import main
+from casebook.core.slugs import entry_slug
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -197,8 +196,7 @@ def test_progress_bar_on_a_terminal(project, monkeypatch):
     """With a terminal, many files show a progress bar on stderr; the results are the same."""
     import io
 
-
-    from casebook.importer import command
+    from casebook.commands import importing as command
 
     sources = [write(project / f"{n}.txt", REPORT.replace("8项", f"{n}项")) for n in range(3)]
     screen = io.StringIO()
@@ -211,7 +209,7 @@ def test_progress_bar_on_a_terminal(project, monkeypatch):
 
 
 def test_a_program_error_in_one_file_fails_that_file_only(project, monkeypatch, capsys):
-    from casebook.importer import command
+    from casebook.commands import importing as command
 
     good, bad = write(project / "好.txt"), write(project / "坏.txt", REPORT.replace("市妇联", "市总工会"))
     real = command.import_file

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import docx
 import pytest
-
-from casebook.entry import split_front_matter
+from casebook.core.entry import split_front_matter
+from casebook.core.vocab import load_vocabularies
 from casebook.importer.pipeline import FAILED, ImportSettings, import_file
-from casebook.importer.writer import TargetPlanner
 from casebook.importer.wordfile import chinese_numeral
-from casebook.vocab import load_vocabularies
+from casebook.importer.writer import TargetPlanner
 
 REPO = Path(__file__).resolve().parents[1]
 

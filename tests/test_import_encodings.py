@@ -8,12 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
+from casebook.core.vocab import load_vocabularies
 from casebook.importer.decode import decode_bytes
 from casebook.importer.model import ImportFailure
 from casebook.importer.pipeline import FAILED, ImportSettings, import_file
 from casebook.importer.writer import TargetPlanner
-from casebook.vocab import load_vocabularies
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import docx
 import pytest
-
-from casebook.cli import main
-from casebook.entry import split_front_matter
+from casebook.commands.cli import main
+from casebook.core.entry import split_front_matter
+from casebook.core.slugs import slugify
+from casebook.core.vocab import Term, Vocabulary, load_vocabularies
 from casebook.importer.issuer import propose_unit
 from casebook.importer.pipeline import ImportSettings, import_file
 from casebook.importer.writer import TargetPlanner
-from casebook.slugs import slugify
-from casebook.vocab import Term, Vocabulary, load_vocabularies
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -148,7 +147,7 @@ def test_a_word_files_creation_time_is_a_lead_not_the_date(filler, tmp_path):
 
 
 def test_the_empty_date_is_asked_for_on_its_line_and_the_draft_still_parses(tmp_path):
-    from casebook.entry import parse_entry
+    from casebook.core.entry import parse_entry
 
     result = guess(tmp_path, "市妇联关于清廉机关建设情况的汇报\n今年以来，市妇联扎实推进家风建设。\n")
     line = result.text.split("\n").index(front_line(result, "date")) + 1
@@ -161,10 +160,10 @@ def test_the_empty_date_is_asked_for_on_its_line_and_the_draft_still_parses(tmp_
 
 
 def test_an_undated_draft_in_the_preview_is_in_no_year_and_searchable(tmp_path):
-    from casebook.library import load_library
+    from casebook.core.library import load_library
+    from casebook.core.site import plan_site
     from casebook.search.index import facet_columns
     from casebook.search.records import UNDATED, make_records
-    from casebook.site import plan_site
     from conftest import copy_project
 
     copy_project(tmp_path, with_entries=True)

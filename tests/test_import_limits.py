@@ -11,8 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-
-from casebook.cli import main
+from casebook.commands.cli import main
 from casebook.importer import limits
 
 JAPANESE = ("本日の会議では、来年度の予算案について議論しました。各部署からの報告を受けて、"

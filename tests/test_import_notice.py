@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import docx
 import pytest
-
-from casebook.cli import main
-from casebook.entry import split_front_matter
+from casebook.commands.cli import main
+from casebook.core.entry import split_front_matter
 from casebook.importer.notice import RANK_WORDS, UNMAPPED_RANK
 from casebook.importer.pipeline import ImportSettings, import_file
 from casebook.importer.writer import TargetPlanner

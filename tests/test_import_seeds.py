@@ -12,10 +12,9 @@ from pathlib import Path
 
 import markdown
 import pytest
+from casebook.commands.cli import main
+from casebook.core.entry import split_front_matter
 from conftest import vocabulary_files
-
-from casebook.cli import main
-from casebook.entry import split_front_matter
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -233,7 +232,7 @@ def test_a_filled_in_date_passes_check_and_rename_gives_the_file_its_date(import
 
 
 def test_every_imported_draft_shows_in_the_preview_and_in_no_build(imported):
-    from casebook.library import load_library
+    from casebook.core.library import load_library
 
     root = Path(imported["__root__"])
     preview = load_library(root, show_drafts=True)
@@ -265,9 +264,9 @@ def test_ascii_punctuation_in_chinese_text_is_converted(imported):
 def test_summary_shows_masked_names_without_escapes(imported):
     """The site's default summary (the start of the body) reads the escaped
     ``\\*\\*`` of 尊敬的**书记 as text: no backslashes reach the reader."""
-    from casebook.entry import parse_entry
-    from casebook.text import summary_from_markdown
-    from casebook.vocab import load_vocabularies
+    from casebook.core.entry import parse_entry
+    from casebook.core.text import summary_from_markdown
+    from casebook.core.vocab import load_vocabularies
 
     vocabs, _ = load_vocabularies(REPO / "cases", REPO)
     entry = parse_entry(imported["002_79391218d82abff3.txt"], "x.md", "reports/x.md", vocabs).entry

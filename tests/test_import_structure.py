@@ -9,7 +9,6 @@ import re
 
 import markdown
 import pytest
-
 from casebook.importer.cleanup import CleanupReport, clean_text
 from casebook.importer.decode import text_blocks
 from casebook.importer.model import Block

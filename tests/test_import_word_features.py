@@ -11,12 +11,11 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from wordxml import NSDECL, R_NS, W_NS, MergedTable, Para, Seg, WordFile, run
-
-from casebook.entry import split_front_matter
+from casebook.core.entry import split_front_matter
+from casebook.core.vocab import load_vocabularies
 from casebook.importer.pipeline import FAILED, ImportSettings, import_file
 from casebook.importer.writer import TargetPlanner
-from casebook.vocab import load_vocabularies
+from wordxml import NSDECL, R_NS, W_NS, MergedTable, Para, Seg, WordFile, run
 
 REPO = Path(__file__).resolve().parents[1]
 TITLE = Para([Seg("text", "市财政局清廉机关建设情况汇报")], style="Title")

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from wordxml import MergedTable, Para, Seg, WordFile
-
-from casebook.entry import split_front_matter
+from casebook.core.entry import split_front_matter
+from casebook.core.vocab import load_vocabularies
 from casebook.importer.pipeline import FAILED, ImportSettings, import_file
 from casebook.importer.writer import TargetPlanner
-from casebook.vocab import load_vocabularies
+from wordxml import MergedTable, Para, Seg, WordFile
 
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = 30

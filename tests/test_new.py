@@ -10,14 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import casebook.commands.newentry as newentry
 import pytest
+from casebook.commands.cli import main
+from casebook.core.slugs import entry_slug
 from conftest import vocabulary_files
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
-
-import casebook.newentry as newentry
-from casebook.cli import main
-from casebook.slugs import entry_slug
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent

@@ -10,7 +10,6 @@ may set its flag, and no live script, frame, event handler or
 from __future__ import annotations
 
 import pytest
-
 from conftest import copy_project, run_mkdocs_build, serve_dir
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from casebook.search.reader import SearchIndex
 from conftest import copy_project, run_mkdocs_build
 
@@ -147,7 +146,7 @@ def test_public_statistics_do_not_count_hidden_entries(public_site, planted):
     stats = (public_site / "stats" / "index.html").read_text(encoding="utf-8")
     assert "草稿" not in stats and "未收入" not in stats and "内部条目" not in stats
     # every count is the public entries' count: the year of the hidden ones shows one fewer
-    from casebook.library import load_library
+    from casebook.core.library import load_library
     public = load_library(planted, profile="public", include_drafts=False)
     cases_2023 = sum(1 for e in public.entries if e.type.key == "case" and e.year == "2023")
     by_year = (public_site / "stats" / "cases-by-year.csv").read_text(encoding="utf-8-sig")

@@ -9,14 +9,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
+from casebook.core.entry import parse_entry
+from casebook.core.fields import FIELDS
+from casebook.core.htmlsafe import sanitise_html
+from casebook.core.text import default_renderer, summary_from_markdown
+from casebook.core.vocab import load_vocabularies
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from casebook.entry import parse_entry
-from casebook.fields import FIELDS
-from casebook.htmlsafe import sanitise_html
-from casebook.text import default_renderer, summary_from_markdown
-from casebook.vocab import load_vocabularies
 from libtools import make_library
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

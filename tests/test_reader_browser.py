@@ -10,9 +10,8 @@ import unicodedata
 from urllib.parse import unquote
 
 import pytest
+from casebook.core.library import load_library
 from conftest import ROOT
-
-from casebook.library import load_library
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"viewport": {"width": 1366, "height": 768}}
@@ -153,9 +152,8 @@ def _starts_with(page_text: str, title: str) -> bool:
 
 def test_every_kind_of_compilation_prints_each_entry_on_its_own_pages(page_factory, site_url, tmp_path):
     pypdf = pytest.importorskip("pypdf")
+    from casebook.core.site import plan_site
     from rapidfuzz import fuzz
-
-    from casebook.site import plan_site
     comps = plan_site(load_library(ROOT, include_drafts=False)).compilations
     chosen = {}
     for comp in comps:  # the smallest of each kind with two entries or more

@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from casebook.cli import main
-from casebook.library import load_library
-from casebook.review import TEMPLATE_BODIES, date_disagrees, renamed_slug
+from casebook.commands.cli import main
+from casebook.core.library import load_library
+from casebook.core.review import TEMPLATE_BODIES, date_disagrees, renamed_slug
 from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
 
 IMPORTED = """---

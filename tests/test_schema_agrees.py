@@ -12,12 +12,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
-from casebook.entry import split_front_matter
-from casebook.fields import TYPE_BY_FOLDER
-from casebook.library import load_library
-from casebook.schema import front_matter_schema
-from casebook.yamlsource import load_yaml
+from casebook.core.entry import split_front_matter
+from casebook.core.fields import TYPE_BY_FOLDER
+from casebook.core.library import load_library
+from casebook.core.schema import front_matter_schema
+from casebook.core.yamlsource import load_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "check"

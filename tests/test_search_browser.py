@@ -9,11 +9,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-
-from casebook.library import load_library
+from casebook.core.library import load_library
+from casebook.core.taxonomy import build_taxonomy
 from casebook.search import make_records
 from casebook.search.text import normalise, query_words, runs, text_grams
-from casebook.taxonomy import build_taxonomy
 
 pytestmark = pytest.mark.browser
 

@@ -11,15 +11,14 @@ from array import array
 from pathlib import Path
 
 import pytest
-
-from casebook.library import load_library
+from casebook.core.library import load_library
+from casebook.core.taxonomy import build_taxonomy
 from casebook.search import make_records, write_index
 from casebook.search.absent import minimal_absent_words
 from casebook.search.index import FACETS_FILE, encode_set, unpacked
 from casebook.search.reader import SearchIndex, decode_set, parse_shard
 from casebook.search.records import SearchRecord
 from casebook.search.text import normalise, query_words, runs, text_grams, word_grams
-from casebook.taxonomy import build_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 

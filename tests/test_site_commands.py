@@ -14,8 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from casebook.cli import build_parser, main
-from casebook.preview import port_problem
+from casebook.commands.cli import build_parser, main
+from casebook.commands.preview import port_problem
 from conftest import copy_project
 
 REPO = Path(__file__).resolve().parents[1]

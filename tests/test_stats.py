@@ -12,11 +12,10 @@ from html import unescape
 from urllib.parse import parse_qsl
 
 import pytest
+from casebook.core.library import load_library
+from casebook.core.site import plan_site
+from casebook.core.stats import to_csv
 from conftest import ROOT
-
-from casebook.library import load_library
-from casebook.site import plan_site
-from casebook.stats import to_csv
 
 BAR = re.compile(r'<a class="cb-bar" href="([^"]*)" data-value="(\d+)"><span class="cb-bar__label">([^<]*)</span>')
 

@@ -3,6 +3,6 @@ editors can run ``.venv\\Scripts\\python -m casebook`` without activating)."""
 
 import sys
 
-from .cli import main
+from casebook.commands.cli import main
 
 sys.exit(main())

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections import Counter
 
-from .structure import Outline, Table
+from casebook.importer.structure import Outline, Table
 
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _CN_NUMBER = "〇○零一二三四五六七八九十"

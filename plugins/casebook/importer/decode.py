@@ -19,8 +19,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .limits import MAX_TEXT_BYTES, check_text_size
-from .model import HEADING, Block, ImportFailure, Source
+from casebook.importer.limits import MAX_TEXT_BYTES, check_text_size
+from casebook.importer.model import HEADING, Block, ImportFailure, Source
 
 SUPPORTED = (".txt", ".md", ".docx")
 # Suffixes editors are likely to try, with what to do instead.
@@ -54,7 +54,7 @@ def read_source(path: Path, encoding: str | None = None) -> Source:
     """The file's blocks; raises ImportFailure with a Chinese message.
     ``encoding``: the editor's word for how a text file is encoded."""
     if path.suffix.lower() == ".docx":
-        from .wordfile import read_docx
+        from casebook.importer.wordfile import read_docx
 
         return read_docx(path)
     try:

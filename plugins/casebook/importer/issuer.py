@@ -18,10 +18,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..newentry import yaml_value
-from ..slugs import slugify
-from ..vocab import Term, Vocabulary
-from .structure import Outline, Paragraph
+from casebook.core.compose import yaml_value
+from casebook.core.slugs import slugify
+from casebook.core.vocab import Term, Vocabulary
+from casebook.importer.structure import Outline, Paragraph
 
 MAX_LINE = 30  # characters of a header or signature line: a name, perhaps a date; not a sentence
 TAIL, HEAD = 3, 3

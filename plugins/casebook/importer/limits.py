@@ -12,8 +12,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..textfile import MAX_ENTRY_BYTES as _ENTRY_LIMIT
-from .model import ImportFailure
+from casebook.core.textfile import MAX_ENTRY_BYTES as _ENTRY_LIMIT
+from casebook.importer.model import ImportFailure
 
 MB = 1024 * 1024
 MAX_TEXT_BYTES = 2 * MB  # a .txt/.md source: larger is several documents in one

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .model import NOTE_MARKS
-from .structure import ORDINAL, marker_level
+from casebook.importer.model import NOTE_MARKS
+from casebook.importer.structure import ORDINAL, marker_level
 
 _FULL_STOP = "。！？!?…"  # a sentence is over
 _PAUSE = "；;：:"  # a list item or an announcement is over: the next line starts a new one

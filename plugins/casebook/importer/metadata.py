@@ -10,12 +10,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..fields import TYPE_BY_KEY, EntryType
-from ..vocab import Term, Vocabulary, Vocabularies
-from .dates import document_date, missing_date_note
-from .issuer import NewUnit, clean_name, find_issuer, propose_unit
-from .notice import read_notice
-from .structure import Outline
+from casebook.core.fields import TYPE_BY_KEY, EntryType
+from casebook.core.vocab import Term, Vocabularies, Vocabulary
+from casebook.importer.dates import document_date, missing_date_note
+from casebook.importer.issuer import NewUnit, clean_name, find_issuer, propose_unit
+from casebook.importer.notice import read_notice
+from casebook.importer.structure import Outline
 
 REPORT_WORDS = ("汇报", "报告", "发言", "述职", "讲话", "总结")
 _CASE_SIGNS = re.compile(r"给予.{0,15}?(?:处分|警告|记过|降级|撤职|开除)|开除党籍|留党察看|移送(?:司法|检察)机关"

@@ -18,9 +18,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..vocab import Vocabulary
-from .dates import chinese_digits, stated_date
-from .structure import Outline, Paragraph
+from casebook.core.vocab import Vocabulary
+from casebook.importer.dates import chinese_digits, stated_date
+from casebook.importer.structure import Outline, Paragraph
 
 _BODY = re.compile(r"纪委|监委|纪工委|纪检组|纪律检查委员会|监察委员会|纪检监察|监察专员")
 _NOT_A_NAME = re.compile(r"关于|通报|问题|违反|处分|[。！？；，,;!?：:、“”]")

@@ -11,17 +11,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..entry import parse_entry
-from ..paths import relative_path
-from ..problems import Problem
-from ..vocab import Vocabularies
-from .cleanup import CleanupReport, clean_blocks, clean_text
-from .decode import read_source
-from .limits import check_entry_size
-from .metadata import Metadata, Overrides, guess_metadata
-from .model import ImportFailure, Source
-from .structure import Outline, build_outline
-from .writer import TargetPlanner, inert, render_entry
+from casebook.core.entry import parse_entry
+from casebook.core.paths import relative_path
+from casebook.core.problems import Problem
+from casebook.core.vocab import Vocabularies
+from casebook.importer.cleanup import CleanupReport, clean_blocks, clean_text
+from casebook.importer.decode import read_source
+from casebook.importer.limits import check_entry_size
+from casebook.importer.metadata import Metadata, Overrides, guess_metadata
+from casebook.importer.model import ImportFailure, Source
+from casebook.importer.structure import Outline, build_outline
+from casebook.importer.writer import TargetPlanner, inert, render_entry
 
 WRITTEN, PLANNED, SKIPPED, FAILED = "written", "planned", "skipped", "failed"
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import HEADING, NOTE_MARKS, TABLE, Block, note_number
+from casebook.importer.model import HEADING, NOTE_MARKS, TABLE, Block, note_number
 
 CN_NUM = "一二三四五六七八九十百零〇"
 # (level, pattern of the number at the start of a heading)

@@ -15,11 +15,28 @@ import re
 from functools import reduce
 from pathlib import Path
 
-from .limits import check_docx_package
-from .linebreaks import glue, join_soft_breaks
-from .model import HEADING, PARAGRAPH, TABLE, Block, ImportFailure, Source
-from .wordtext import (PAGE, SOFT, Leftovers, NoteRefs, WordText, block_items, mark_deleted, table_grid, w,
-                       xp as _xp)
+from casebook.importer.limits import check_docx_package
+from casebook.importer.linebreaks import glue, join_soft_breaks
+from casebook.importer.model import (
+    HEADING,
+    PARAGRAPH,
+    TABLE,
+    Block,
+    ImportFailure,
+    Source,
+)
+from casebook.importer.wordtext import (
+    PAGE,
+    SOFT,
+    Leftovers,
+    NoteRefs,
+    WordText,
+    block_items,
+    mark_deleted,
+    table_grid,
+    w,
+)
+from casebook.importer.wordtext import xp as _xp
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 _TITLE_STYLES = {"title", "标题"}

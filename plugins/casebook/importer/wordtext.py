@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 
 from lxml import etree
 
-from .model import note_mark
+from casebook.importer.model import note_mark
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from ..entry import split_front_matter
-from ..newentry import yaml_value
-from ..paths import shown
-from ..review import REVIEW_MARKER
-from ..slugs import entry_slug
-from .metadata import Guess, Metadata
+from casebook.core.compose import yaml_value
+from casebook.core.entry import split_front_matter
+from casebook.core.paths import shown
+from casebook.core.review import REVIEW_MARKER
+from casebook.core.slugs import entry_slug
+from casebook.importer.metadata import Guess, Metadata
 
 REVIEW = f"{REVIEW_MARKER}："  # check refuses a published entry that still has one
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..library import Library
-from .index import IndexStats, write_index
-from .records import SearchRecord, make_records
+from casebook.core.library import Library
+from casebook.search.index import IndexStats, write_index
+from casebook.search.records import SearchRecord, make_records
 
 INDEX_URI = "assets/casebook/search"  # where the index lives in the site
 

@@ -40,11 +40,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fields import ENTRY_TYPES
-from ..vocab import Vocabularies
-from .absent import minimal_absent_words
-from .records import FACETS, FIELDS, SearchRecord
-from .text import MAX_GRAM, fnv1a, normalise, runs, text_grams
+from casebook.core.fields import ENTRY_TYPES
+from casebook.core.fields import SEARCH_FACETS as FACETS
+from casebook.core.vocab import Vocabularies
+from casebook.search.absent import minimal_absent_words
+from casebook.search.records import FIELDS, SearchRecord
+from casebook.search.text import MAX_GRAM, fnv1a, normalise, runs, text_grams
 
 SHARD_TARGET = 6 * 1024  # average shard size the shard count aims at
 FORMAT = 2

@@ -8,8 +8,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .index import FACETS_FILE, unpacked
-from .text import MAX_GRAM, fnv1a, query_words, word_grams
+from casebook.search.index import FACETS_FILE, unpacked
+from casebook.search.text import MAX_GRAM, fnv1a, query_words, word_grams
 
 WEIGHTS = (4, 2, 1)  # a word in the title, in the metadata, only in the body
 

@@ -12,23 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..entry import Entry
-from ..fields import ENTRY_TYPES
-from ..text import markdown_to_text
-from ..vocab import Term
+from casebook.core.entry import Entry
+from casebook.core.fields import ENTRY_TYPES
+from casebook.core.text import markdown_to_text
+from casebook.core.vocab import Term
 
 FIELDS = ("title", "meta", "body")
-
-# Facets in the order the search page shows them: (key, URL parameter, label).
-FACETS = (
-    ("type", "type", "类型"),
-    ("unit", "unit", "单位"),
-    ("themes", "theme", "主题"),
-    ("year", "year", "年份"),
-    ("violations", "violation", "违纪类型"),
-    ("outcomes", "outcome", "处理结果"),
-    ("rank", "rank", "职级"),
-)
 
 _BLANKS = re.compile(r"[ \t\u3000]+")
 _LINES = re.compile(r"\s*\n\s*")

@@ -109,3 +109,15 @@ VOCABULARY_LABELS = {"units": "单位", "themes": "主题", "violations": "违�
 # A library written before the vocabulary existed stays valid: without the
 # file the vocabulary is empty, and only an entry that uses it is refused.
 OPTIONAL_VOCABULARIES = ("ranks",)
+
+
+# Facets in the order the search page shows them: (key, URL parameter, label).
+SEARCH_FACETS = (
+    ("type", "type", "类型"),
+    ("unit", "unit", "单位"),
+    ("themes", "theme", "主题"),
+    ("year", "year", "年份"),
+    ("violations", "violation", "违纪类型"),
+    ("outcomes", "outcome", "处理结果"),
+    ("rank", "rank", "职级"),
+)

@@ -10,28 +10,29 @@ bad usage (exit 2).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .entry import parse_entry
-from .fields import ENTRY_TYPES, FIELD_BY_KEY, FIELDS, REPORT_KINDS, TYPE_BY_NAME, EntryType
-from .paths import shown
-from .review import TEMPLATE_BODIES
-from .slugs import ENTRY_SLUG_RE, entry_slug
-from .vocab import Vocabularies, load_vocabularies
+from casebook.core.compose import LIST_FIELDS, entry_text
+from casebook.core.entry import parse_entry
+from casebook.core.fields import (
+    ENTRY_TYPES,
+    FIELD_BY_KEY,
+    FIELDS,
+    REPORT_KINDS,
+    TYPE_BY_NAME,
+    EntryType,
+)
+from casebook.core.paths import shown
+from casebook.core.slugs import ENTRY_SLUG_RE, entry_slug
+from casebook.core.vocab import Vocabularies, load_vocabularies
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 TYPE_CHOICES = "、".join(f"{t.key}（{t.label}）" for t in ENTRY_TYPES)
-LIST_FIELDS = ("themes", "tags", "violations", "outcomes", "related")
 # Flags for the fields an editor sets when creating an entry, in field order.
 FLAG_FIELDS = ("title", "unit", "date", "themes", "tags", "summary", "source", "violations", "outcomes",
                "person", "lessons", "rank", "issued_by", "issued_on", "report_kind", "related")
-
-BODIES = TEMPLATE_BODIES  # hints for the editor; a published entry may not keep them
 
 
 class Cancelled(Exception):
@@ -152,30 +153,6 @@ def validate_values(given: dict, etype: EntryType, vocabs: Vocabularies) -> tupl
 
 def _flag(key: str) -> str:
     return f"--{key.replace('_', '-')}" if key in FIELD_BY_KEY else key
-
-
-def entry_text(etype: EntryType, values: dict, body: str | None = None) -> str:
-    lines = ["---"]
-    for spec in FIELDS:  # field order, as in the guide
-        if spec.key in values and spec.key != "type":
-            lines.append(f"{spec.key}: {_yaml(spec.key, values[spec.key])}")
-    if body is None and "status" not in values:  # the template's hints must be replaced before it is published
-        lines.append("status: draft")
-    lines += ["---", "", body if body is not None else BODIES[etype.key]]
-    return "\n".join(lines)
-
-
-def _yaml(key: str, value) -> str:
-    if key in ("date", "issued_on"):
-        return str(value)  # unquoted: YYYY, YYYY-MM or YYYY-MM-DD all read back as intended
-    return yaml_value(list(value) if key in LIST_FIELDS else str(value))
-
-
-def yaml_value(value) -> str:
-    """One front-matter value on one line, quoted only when YAML needs it
-    (``title: 关于: 冒号`` would not parse; ``'关于: 冒号'`` does)."""
-    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1_000_000).strip()
-    return re.sub(r"\n\.\.\.$", "", dumped)
 
 
 # -- asking ---------------------------------------------------------------------

@@ -25,15 +25,15 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 
-from .dates import chinese_date
-from .entry import Entry
-from .fields import ENTRY_TYPES, FIELD_BY_KEY, TYPE_BY_NAME
-from .paths import relative_path
-from .problems import Problem
-from .slugs import slugify
-from .textfile import MAX_VOCABULARY_BYTES, read_text
-from .vocab import Vocabularies
-from .yamlsource import load_yaml, yaml_problem
+from casebook.core.dates import chinese_date
+from casebook.core.entry import Entry
+from casebook.core.fields import ENTRY_TYPES, FIELD_BY_KEY, TYPE_BY_NAME
+from casebook.core.paths import relative_path
+from casebook.core.problems import Problem
+from casebook.core.slugs import slugify
+from casebook.core.textfile import MAX_VOCABULARY_BYTES, read_text
+from casebook.core.vocab import Vocabularies
+from casebook.core.yamlsource import load_yaml, yaml_problem
 
 FILE_NAME = "compilations.yml"
 MAX_AUTOMATIC = 200  # entries; a larger automatic compilation would be a book nobody prints

@@ -11,9 +11,9 @@ import re
 import sys
 from pathlib import Path
 
-from . import newentry, preview
-from .importer import command as import_command
-from .library import PROFILES, check_entries, load_library
+from casebook.commands import importing as import_command
+from casebook.commands import newentry, preview
+from casebook.core.library import PROFILES, check_entries, load_library
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -133,8 +133,8 @@ def run_check(args) -> int:
 
 
 def run_rename(args) -> int:
-    from .paths import shown
-    from .renaming import apply_rename, plan_renames
+    from casebook.commands.renaming import apply_rename, plan_renames
+    from casebook.core.paths import shown
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -158,7 +158,7 @@ def run_rename(args) -> int:
 
 
 def run_schema(args) -> int:
-    from .schema import all_schemas, schema_json
+    from casebook.core.schema import all_schemas, schema_json
 
     library = load_library(args.root)  # vocabularies and entry names, as check sees them
     vocabs = library.all_vocabs

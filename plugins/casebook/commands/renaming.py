@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .entry import split_front_matter, written_date
-from .review import date_disagrees, renamed_slug, slug_date
-from .scan import scan_cases
-from .textfile import MAX_ENTRY_BYTES, read_text
+from casebook.core.entry import split_front_matter, written_date
+from casebook.core.review import date_disagrees, renamed_slug, slug_date
+from casebook.core.scan import scan_cases
+from casebook.core.textfile import MAX_ENTRY_BYTES, read_text
 
 
 @dataclass

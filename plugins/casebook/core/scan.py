@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .fields import TYPE_BY_FOLDER, VOCABULARIES
-from .paths import relative_path
-from .problems import Problem
+from casebook.core.fields import TYPE_BY_FOLDER, VOCABULARIES
+from casebook.core.paths import relative_path
+from casebook.core.problems import Problem
 
 RESERVED_NAMES = {"index"}  # index.md would replace the type's listing page
 

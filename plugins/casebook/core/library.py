@@ -9,14 +9,14 @@ from typing import Callable
 
 from rapidfuzz import process
 
-from .compilations import FILE_NAME as COMPILATIONS_FILE
-from .compilations import DeclaredCompilation, read_compilations
-from .entry import Entry, read_entry_file
-from .paths import relative_path
-from .problems import Problem
-from .scan import scan_cases
-from .text import default_renderer, summary_from_markdown
-from .vocab import Vocabularies, Vocabulary, load_vocabularies
+from casebook.core.compilations import FILE_NAME as COMPILATIONS_FILE
+from casebook.core.compilations import DeclaredCompilation, read_compilations
+from casebook.core.entry import Entry, read_entry_file
+from casebook.core.paths import relative_path
+from casebook.core.problems import Problem
+from casebook.core.scan import scan_cases
+from casebook.core.text import default_renderer, summary_from_markdown
+from casebook.core.vocab import Vocabularies, Vocabulary, load_vocabularies
 
 PROFILES = ("internal", "public")
 PROFILE_LABELS = {"internal": "内部版", "public": "公开版"}

@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from .library import Library
-from .taxonomy import Taxonomy, TermGroup, TermPage
+from casebook.core.library import Library
+from casebook.core.taxonomy import Taxonomy, TermGroup, TermPage
 
 STATS_URL = "stats/"
 

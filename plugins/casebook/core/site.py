@@ -6,16 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from .compilations import KIND_LABELS, Compilation, entry_facts, plan_compilations
-from .dates import chinese_date
-from .entry import Entry
-from .fields import ENTRY_TYPES, FIELD_BY_KEY
-from .history import FileDates
-from .library import Library
-from .related import related_entries
-from .search.records import FACETS
-from .stats import build_stats, search_link
-from .taxonomy import Taxonomy, TermGroup, TermPage, build_taxonomy, group_by_type, paginate
+from casebook.core.compilations import (
+    KIND_LABELS,
+    Compilation,
+    entry_facts,
+    plan_compilations,
+)
+from casebook.core.dates import chinese_date
+from casebook.core.entry import Entry
+from casebook.core.fields import ENTRY_TYPES, FIELD_BY_KEY, SEARCH_FACETS
+from casebook.core.history import FileDates
+from casebook.core.library import Library
+from casebook.core.related import related_entries
+from casebook.core.stats import build_stats, search_link
+from casebook.core.taxonomy import (
+    Taxonomy,
+    TermGroup,
+    TermPage,
+    build_taxonomy,
+    group_by_type,
+    paginate,
+)
 
 PER_PAGE = 30  # entries on one page of a listing
 LATEST_ON_HOME = 8
@@ -181,7 +192,7 @@ def _term_pages(term: TermPage, per_page: int, compilation: Compilation | None =
     return result
 
 
-_SEARCH_LABELS = {param: label for _, param, label in FACETS}  # the search page's facets, one definition
+_SEARCH_LABELS = {param: label for _, param, label in SEARCH_FACETS}  # the search page's facets, one definition
 # The search page's URL parameter for the entries of a term page, where it has one.
 _TERM_SEARCH = {"units": "unit", "themes": "theme", "years": "year", "violations": "violation", "outcomes": "outcome"}
 

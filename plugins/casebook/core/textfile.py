@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .problems import Problem
+from casebook.core.problems import Problem
 
 MAX_ENTRY_BYTES = 2 * 1024 * 1024  # a long report is ~100 KB; 2 MB is no entry
 MAX_VOCABULARY_BYTES = 1024 * 1024

@@ -7,7 +7,7 @@ from typing import Callable
 
 import markdown as markdown_lib
 
-from .htmlsafe import first_prose, sanitise_html
+from casebook.core.htmlsafe import first_prose, sanitise_html
 
 _RULES = (
     (re.compile(r"```.*?```", re.S), " "),

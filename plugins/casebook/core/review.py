@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .problems import Problem
+from casebook.core.problems import Problem
 
 REVIEW_MARKER = "待核对"  # on every guessed value and review note the importer writes
 

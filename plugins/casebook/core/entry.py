@@ -11,16 +11,23 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 
-from . import fields as F
-from .fields import FIELD_BY_KEY, FIELD_BY_NAME, FIELDS, TYPE_BY_FOLDER, TYPE_BY_NAME, EntryType
-from .paths import relative_path
-from .prepass import prepass
-from .problems import Problem
-from .review import review_notes, review_problems
-from .slugs import ENTRY_SLUG_RE, slugify
-from .textfile import MAX_ENTRY_BYTES, read_text
-from .vocab import Term, Vocabularies
-from .yamlsource import LineDict, load_yaml, yaml_problem
+from casebook.core import fields as F
+from casebook.core.fields import (
+    FIELD_BY_KEY,
+    FIELD_BY_NAME,
+    FIELDS,
+    TYPE_BY_FOLDER,
+    TYPE_BY_NAME,
+    EntryType,
+)
+from casebook.core.paths import relative_path
+from casebook.core.prepass import prepass
+from casebook.core.problems import Problem
+from casebook.core.review import review_notes, review_problems
+from casebook.core.slugs import ENTRY_SLUG_RE, slugify
+from casebook.core.textfile import MAX_ENTRY_BYTES, read_text
+from casebook.core.vocab import Term, Vocabularies
+from casebook.core.yamlsource import LineDict, load_yaml, yaml_problem
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _LIST_SPLIT = re.compile(r"[、，,；;]\s*")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import re
 
-from . import fields as F
-from .vocab import Vocabularies
+from casebook.core import fields as F
+from casebook.core.vocab import Vocabularies
 
 MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)\s*-->")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .fields import FIELD_BY_NAME
-from .problems import Problem
+from casebook.core.fields import FIELD_BY_NAME
+from casebook.core.problems import Problem
 
 _KEY_FULLWIDTH_COLON = re.compile(r"^\s*(-\s+)?([^\s:：#'\"\[\]{}][^:：#]*?)\s*：")
 _KEY_NO_SPACE = re.compile(r"^\s*([^\s:#'\"\[\]{}][^:#\s]*):(\S)")

@@ -6,20 +6,19 @@ alias to the canonical item; unknown values get the closest names as hints.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import dataclasses
 
 import yaml
 from rapidfuzz import fuzz, process
 
-from .fields import OPTIONAL_VOCABULARIES, VOCABULARIES, VOCABULARY_LABELS
-from .paths import relative_path
-from .problems import Problem
-from .slugs import slugify
-from .textfile import MAX_VOCABULARY_BYTES, read_text
-from .yamlsource import load_yaml, yaml_problem
+from casebook.core.fields import OPTIONAL_VOCABULARIES, VOCABULARIES, VOCABULARY_LABELS
+from casebook.core.paths import relative_path
+from casebook.core.problems import Problem
+from casebook.core.slugs import slugify
+from casebook.core.textfile import MAX_VOCABULARY_BYTES, read_text
+from casebook.core.yamlsource import load_yaml, yaml_problem
 
 _GROUPED = {"units", "outcomes"}  # vocabularies whose items must name a group
 MAX_TERM_LENGTH = 200  # characters of a name, alias or group; as for an entry's values

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import re
 
-from . import fields as F
-from .entry import FIRST_YEAR, _LIST_SPLIT
-from .vocab import Vocabularies
+from casebook.core import fields as F
+from casebook.core.entry import _LIST_SPLIT, FIRST_YEAR
+from casebook.core.vocab import Vocabularies
 
 SCHEMA_URI = "schema/casebook-front-matter.schema.json"  # any folder: the type decides
 SCHEMA_DIR = "schema"

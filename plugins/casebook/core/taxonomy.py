@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .entry import Entry
-from .fields import ENTRY_TYPES, EntryType
-from .slugs import slugify
-from .vocab import Vocabularies
+from casebook.core.entry import Entry
+from casebook.core.fields import ENTRY_TYPES, EntryType
+from casebook.core.slugs import slugify
+from casebook.core.vocab import Vocabularies
 
 
 @dataclass

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from .compilations import Compilation, entry_facts
+from casebook.core.compilations import Compilation, entry_facts
 
 _STYLES = ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Quote", "List Bullet", "List Number", "Table Grid")
 BODY_FONT = ("SimSun", "宋体")  # (Latin name, East Asian name)

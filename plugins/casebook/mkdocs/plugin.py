@@ -20,19 +20,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .compilations import demote_headings
-from .dates import chinese_date
-from .fields import ENTRY_TYPES, FIELDS
-from .history import file_dates, source_date
-from .htmlsafe import sanitise_html
-from .library import PROFILE_LABELS, PROFILES, Library, load_library
-from .offline import scrub_theme_assets
-from .reference import expand_markers
-from .reproducible import fix_sitemap, source_date_epoch
-from .schema import all_schemas
-from .search import INDEX_URI, build_index
-from .site import PER_PAGE, SitePlan, plan_site
-from .worddoc import compilation_docx
+from casebook.core.compilations import demote_headings
+from casebook.core.dates import chinese_date
+from casebook.core.fields import ENTRY_TYPES, FIELDS
+from casebook.core.history import file_dates, source_date
+from casebook.core.htmlsafe import sanitise_html
+from casebook.core.library import PROFILE_LABELS, PROFILES, Library, load_library
+from casebook.core.reference import expand_markers
+from casebook.core.schema import all_schemas
+from casebook.core.site import PER_PAGE, SitePlan, plan_site
+from casebook.core.worddoc import compilation_docx
+from casebook.mkdocs.offline import scrub_theme_assets
+from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
+from casebook.search import INDEX_URI, build_index
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .entry import Entry
+from casebook.core.entry import Entry
 
 THEME_WEIGHT, UNIT_WEIGHT, TAG_WEIGHT = 3, 2, 1
 WINDOW = 40

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import yaml
 
-from .problems import Problem
+from casebook.core.problems import Problem
 
 MAX_DEPTH = 20  # front matter needs 2 levels, vocabularies 3
 

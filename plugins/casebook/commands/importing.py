@@ -16,15 +16,33 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from ..fields import REPORT_KINDS, TYPE_BY_NAME
-from ..newentry import TYPE_CHOICES, validate_values
-from ..paths import shown
-from ..vocab import load_vocabularies
-from .decode import SUPPORTED, UNSUPPORTED_HINTS, known_encoding, unsupported_reason
-from .limits import MAX_DOCX_BYTES, MAX_DOCX_UNPACKED, MAX_TEXT_BYTES, size_text
-from .metadata import Overrides
-from .pipeline import FAILED, PLANNED, SKIPPED, WRITTEN, ImportResult, ImportSettings, import_file
-from .writer import TargetPlanner
+from casebook.commands.newentry import TYPE_CHOICES, validate_values
+from casebook.core.fields import REPORT_KINDS, TYPE_BY_NAME
+from casebook.core.paths import shown
+from casebook.core.vocab import load_vocabularies
+from casebook.importer.decode import (
+    SUPPORTED,
+    UNSUPPORTED_HINTS,
+    known_encoding,
+    unsupported_reason,
+)
+from casebook.importer.limits import (
+    MAX_DOCX_BYTES,
+    MAX_DOCX_UNPACKED,
+    MAX_TEXT_BYTES,
+    size_text,
+)
+from casebook.importer.metadata import Overrides
+from casebook.importer.pipeline import (
+    FAILED,
+    PLANNED,
+    SKIPPED,
+    WRITTEN,
+    ImportResult,
+    ImportSettings,
+    import_file,
+)
+from casebook.importer.writer import TargetPlanner
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 STATUS_LABELS = {WRITTEN: "已写入", PLANNED: "将写入", SKIPPED: "已跳过", FAILED: "失败"}

@@ -1,0 +1,1 @@
+"""The command line (``casebook ...``): a second thin adapter over the core."""
