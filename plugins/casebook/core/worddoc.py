@@ -212,16 +212,28 @@ class _Body(HTMLParser):
         self.paragraph = None
 
 
-def _entry_parts(entry, html: str, url: str, link_base: str = "/") -> list:
-    """The Word paragraphs and tables of one entry, from a page break to its
-    lessons, made in a scratch document: every compilation that holds the
-    entry copies them (documents from python-docx's template share style ids)."""
-    document = Document()
+_SCRATCH: list = []  # one scratch document for the process: opening python-docx's template costs ~40 ms
+
+
+def _scratch():
+    """The scratch document, emptied, and its styles."""
+    if not _SCRATCH:
+        document = Document()
+        _SCRATCH.append((document, {name: document.styles[name] for name in _STYLES}))
+    document, styles = _SCRATCH[0]
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    styles = {name: document.styles[name] for name in _STYLES}
+            body.remove(child)  # what the last entry made is kept by its caller, detached
+    return document, styles
+
+
+def _entry_parts(entry, html: str, url: str, link_base: str = "/") -> list:
+    """The Word paragraphs and tables of one entry, from a page break to its
+    lessons, made in the scratch document: every compilation that holds the
+    entry copies them (documents from python-docx's template share style ids)."""
+    document, styles = _scratch()
+    body = document.element.body
     _page_break(document)
     _paragraph(document, styles["Heading 1"]).add_run(entry.title)
     facts = document.add_table(rows=0, cols=2)
