@@ -31,7 +31,11 @@ Measured in Debian's headless Chromium against a static server on 127.0.0.1:
   (fresh browser opening /search/?q=...) and for later queries typed into
   the page; time to the first result card: first query from navigation,
   later queries from the input event less the page's fixed 80 ms debounce;
-* index size, build time and peak memory of each indexer.
+* index size, build time and peak memory of each indexer;
+* the compilations' Word files (every compilation and part, as the plugin
+  makes them) against a baseline measured in the same process: rendering
+  and sanitising every entry body once. `--only word` measures just this
+  (no browser): make bench SIZES=2000 BENCH_ARGS="--only word".
 """
 
 from __future__ import annotations
@@ -150,6 +154,63 @@ from casebook.search import build_index
 library = load_library(Path(sys.argv[1]), include_drafts=False)
 build_index(library, Path(sys.argv[2]))
 """
+
+# The cost of the compilations' Word files, as the plugin makes them (every
+# compilation and part, an entry's paragraphs made once and copied), against a
+# baseline measured in the same process: rendering every entry body once with
+# the site's Markdown and sanitising it, which every build does anyway.
+WORD_ONLY = """
+import json, sys, time
+from pathlib import Path
+import markdown
+from mkdocs.config import load_config
+from casebook.core.bodylinks import rebase_body
+from casebook.core.htmlsafe import sanitise_html
+from casebook.core.library import load_library
+from casebook.core.site import plan_site
+from casebook.core.worddoc import compilation_docx
+project = Path(sys.argv[1])
+config = load_config(str(project / "mkdocs.yml"))
+md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+library = load_library(project, include_drafts=False)
+plan = plan_site(library)
+start = time.perf_counter()
+bodies = {e.slug: sanitise_html(md.reset().convert(e.body)) for e in library.entries}
+baseline = time.perf_counter() - start
+urls = {e.src_uri: e.url for e in library.entries}
+def body(e):
+    return sanitise_html(rebase_body(bodies[e.slug], e.src_uri, e.url, "", "", urls.get))
+start = time.perf_counter()
+parts, files, copies, size, largest = {}, 0, 0, 0, 0
+for comp in plan.compilations:
+    for printable in comp.printable:
+        data = compilation_docx(printable, body, "清廉机关建设案例库", "2026年1月1日", lambda e: "/" + e.url, parts, "/")
+        files += 1
+        copies += len(printable.entries)
+        size += len(data)
+        largest = max(largest, len(printable.entries))
+word = time.perf_counter() - start
+print(json.dumps({"entries": len(library.entries), "compilations": len(plan.compilations), "word_files": files,
+                  "entry_copies": copies, "largest_part": largest, "docx_bytes": size,
+                  "baseline_seconds": round(baseline, 2), "word_seconds": round(word, 2)}))
+"""
+
+
+def measure_word(project: Path) -> dict:
+    """The Word files' cost for ``project`` (see WORD_ONLY), in its own process for its peak memory."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", WORD_ONLY, str(project)], cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    output = proc.stdout.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        sys.stderr.write(output[-4000:])
+        raise SystemExit("failed: the Word benchmark")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["ratio"] = round(result["word_seconds"] / result["baseline_seconds"], 2)
+    result["process_seconds"] = round(time.perf_counter() - start, 1)
+    result["peak_mb"] = round(usage.ru_maxrss / 1024)
+    return result
 
 
 # ---------------------------------------------------------------------- serve
@@ -434,6 +495,8 @@ def run_size(n: int, work: Path, browser_factory, per_kind: int, pagefind: bool,
         measured([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], shell)
         result["casebook_index"] = measured([sys.executable, "-c", INDEX_ONLY, str(project), str(site / INDEX_URI)],
                                             project)
+    print(f"== {n} 条：汇编的 Word 文件（与渲染全部正文对比）", flush=True)
+    result["word"] = measure_word(project)
     result["casebook_disk"] = disk(site / INDEX_URI)
     result["facets_bytes"] = (site / INDEX_URI / "facets.bin").stat().st_size
 
@@ -567,7 +630,35 @@ def report(results: list[dict], machine: dict) -> str:
         out += ["", "站点构建（mkdocs build，含 Casebook 索引）：" + "；".join(
             f"{r['entries']:,} 条 {r['build']['seconds']} s、峰值 {r['build']['peak_mb']:,} MB、最大条目页 {kb(r['largest_entry_page'])}"
             for r in with_pf) + "。"]
+    out += word_report(results)
     return "\n".join(out)
+
+
+def word_report(results: list[dict]) -> list[str]:
+    """The table of the compilations' Word cost, for every size measured."""
+    rows = [r["word"] for r in results if "word" in r]
+    if not rows:
+        return []
+    out = ["", "汇编的 Word 文件（每个汇编及其分册各一个，条目的段落每次生成只做一次、各汇编复制）；"
+           "基线：同一进程内用网站的 Markdown 渲染并清洗全部正文一次：", "",
+           "| 条目 | 汇编 | Word 文件 | 条目份数 | 最大一册 | Word 总大小 | 基线 | Word 生成 | 比值 | 峰值内存 |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for w in rows:
+        out.append(f"| {w['entries']:,} | {w['compilations']} | {w['word_files']} | {w['entry_copies']:,} | "
+                   f"{w['largest_part']} 篇 | {kb(w['docx_bytes'])} | {w['baseline_seconds']} s | "
+                   f"{w['word_seconds']} s | {w['ratio']}× | {w['peak_mb']} MB |")
+    return out
+
+
+def word_only(sizes: list[int], work: Path) -> list[dict]:
+    """--only word: generate each corpus and measure the Word files, no browser."""
+    results = []
+    for n in sizes:
+        print(f"== {n} 条：生成语料", flush=True)
+        project = gen_corpus.generate(n, work / f"corpus-{n}")
+        print(f"== {n} 条：汇编的 Word 文件（与渲染全部正文对比）", flush=True)
+        results.append({"entries": n, "word": measure_word(project)})
+    return results
 
 
 def machine_info(chromium_version: str) -> dict:
@@ -594,6 +685,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "casebook-bench")
     parser.add_argument("--keep", action="store_true", help="保留生成的语料和站点")
     parser.add_argument("--json", type=Path, help="原始数据写入此文件")
+    parser.add_argument("--only", choices=["all", "word"], default="all",
+                        help="word：只测汇编 Word 文件的生成成本（不启动浏览器，不测搜索）")
     parser.add_argument("--report", type=Path, nargs="+", metavar="JSON",
                         help="不测量：把之前 --json 保存的一次或几次运行合成一份报告")
     args = parser.parse_args(argv)
@@ -602,12 +695,22 @@ def main(argv: list[str] | None = None) -> int:
         results = sorted((r for run in runs_ for r in run["results"]), key=lambda r: r["entries"])
         print(report(results, runs_[-1]["machine"]))
         return 0
-    from playwright.sync_api import sync_playwright
-
     if args.work.exists():
         shutil.rmtree(args.work)
     args.work.mkdir(parents=True)
     started = time.perf_counter()
+    if args.only == "word":
+        results = word_only([int(s) for s in args.sizes.split(",")], args.work)
+        print("\n".join([f"机器：{machine_info('—')['cpu']}，{os.cpu_count()} 核", *word_report(results)]))
+        print(f"\n用时 {time.perf_counter() - started:.0f} s。命令：python scripts/bench.py --only word --sizes {args.sizes}")
+        if args.json:
+            args.json.write_text(json.dumps({"machine": machine_info("—"), "results": results}, ensure_ascii=False,
+                                            indent=1), encoding="utf-8")
+        if not args.keep:
+            shutil.rmtree(args.work, ignore_errors=True)
+        return 0
+    from playwright.sync_api import sync_playwright
+
     debounce = debounce_ms()
     results = []
     with sync_playwright() as p:

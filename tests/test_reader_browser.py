@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from casebook.core.library import load_library
@@ -100,8 +100,9 @@ def test_search_facets_collapse_to_their_first_values(page_factory, site_url):
 def page_types(library) -> dict[str, str]:
     by_type = {e.type.key: e for e in library.entries}
     case = next(e for e in library.entries if e.type.key == "case" and e.rank)
+    marked = quote(re.search(r"[\u4e00-\u9fff]{2}", by_type["practice"].body).group())  # searched words marked
     return {
-        "home": "", "listing": "warnings/", "practice": by_type["practice"].url, "case": case.url,
+        "home": "", "listing": "warnings/", "practice": f"{by_type['practice'].url}?hl={marked}", "case": case.url,
         "report": by_type["report"].url, "units": "units/", "unit": f"units/{case.unit.slug}/",
         "themes": "themes/", "theme": f"themes/{case.themes[0].slug}/", "years": "years/",
         "year": f"years/{case.year}/", "tags": "tags/", "violations": "violations/",

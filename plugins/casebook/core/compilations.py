@@ -36,8 +36,8 @@ from casebook.core.vocab import Vocabularies
 from casebook.core.yamlsource import load_yaml, yaml_problem
 
 FILE_NAME = "compilations.yml"
-MAX_AUTOMATIC = 200  # entries; a larger automatic compilation would be a book nobody prints
-MAX_DECLARED = 500
+PART_SIZE = 100  # entries per printed part (分册) at most: a volume one prints for a meeting
+MAX_DECLARED = 500  # entries an editor may list by name
 # filter key -> (Chinese key, vocabulary, label); year and type are checked by hand
 FILTERS = {
     "type": ("类型", None, "类型"),
@@ -67,24 +67,77 @@ class DeclaredCompilation:
 
 @dataclass
 class Compilation:
+    """A printable page with its Word file; or, when it holds more than
+    PART_SIZE entries, a front page whose ``parts`` are the printable ones."""
     name: str  # URL segment and file name of the Word file
     title: str
     kind: str  # declared / type / theme / unit / year
     entries: list[Entry]
     foreword: str = ""
     compiler: str = ""
+    part: str = ""  # a part's key in its URL: "2023", "2023-2" or "2"; "" for a whole compilation
+    part_label: str = ""  # 2023年、2023年 第2册、第2册
+    parts: list[Compilation] = field(default_factory=list)
 
     @property
     def url(self) -> str:
-        return f"compilations/{self.name}/"
+        return f"compilations/{self.name}/{self.part}/" if self.part else f"compilations/{self.name}/"
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}（{self.part_label}）" if self.part else self.title
 
     @property
     def docx_name(self) -> str:
-        return f"{self.name}.docx"
+        return f"{self.name}-{self.part}.docx" if self.part else f"{self.name}.docx"
 
     @property
     def docx_uri(self) -> str:
-        return f"{self.url}{self.docx_name}"
+        """The Word file; none for the front page of a split compilation."""
+        return "" if self.parts else f"{self.url}{self.docx_name}"
+
+    @property
+    def printable(self) -> list[Compilation]:
+        """What is printed and has a Word file: the parts, or this one."""
+        return self.parts or [self]
+
+
+def split_into_parts(comp: Compilation, ordered_by_editor: bool = False) -> Compilation:
+    """``comp`` itself when it fits in one part; else ``comp`` with parts.
+
+    A list the editor ordered is cut in its order (第1册, 第2册, …). Any other
+    compilation is cut by year, newest first, as annual volumes: a part's
+    address (compilations/<name>/2023/) stays when entries of other years are
+    added; a year with more than PART_SIZE entries is cut into 2023-1, 2023-2.
+    Every entry is in exactly one part, in the compilation's order."""
+    if len(comp.entries) <= PART_SIZE:
+        return comp
+    years: dict[str, list[Entry]] = {}
+    if not ordered_by_editor:
+        for entry in comp.entries:
+            years.setdefault(entry.year, []).append(entry)
+    if ordered_by_editor or len(years) == 1:
+        chunks = _chunks(comp.entries)
+        comp.parts = [_part(comp, str(n), f"第{n}册", chunk) for n, chunk in enumerate(chunks, 1)]
+        return comp
+    for year in sorted(years, reverse=True):
+        chunks = _chunks(years[year])
+        if len(chunks) == 1:
+            comp.parts.append(_part(comp, year, f"{year}年", chunks[0]))
+        else:
+            comp.parts += [_part(comp, f"{year}-{n}", f"{year}年 第{n}册", c) for n, c in enumerate(chunks, 1)]
+    return comp
+
+
+def _chunks(entries: list[Entry]) -> list[list[Entry]]:
+    count = -(-len(entries) // PART_SIZE)
+    size, longer = divmod(len(entries), count)  # even parts: 101 entries give 51 + 50, not 100 + 1
+    starts = [n * size + min(n, longer) for n in range(count + 1)]
+    return [entries[starts[n]:starts[n + 1]] for n in range(count)]
+
+
+def _part(comp: Compilation, key: str, label: str, entries: list[Entry]) -> Compilation:
+    return Compilation(comp.name, comp.title, comp.kind, entries, comp.foreword, comp.compiler, key, label)
 
 
 def read_compilations(cases_dir: Path, root: Path, vocabs: Vocabularies,
@@ -243,21 +296,23 @@ def _matches(entry: Entry, filters: dict[str, list[str]]) -> bool:
 
 def plan_compilations(entries: list[Entry], declared: list[DeclaredCompilation], tax) -> list[Compilation]:
     """Declared compilations first (in file order), then per type, theme,
-    unit and year. Only entries the site shows are in them; an empty
-    compilation is left out (in a public build it would hint at hidden ones)."""
+    unit and year, each of any size (split into parts above PART_SIZE).
+    Only entries the site shows are in them; an empty compilation is left
+    out (in a public build it would hint at hidden ones)."""
     by_slug = {e.slug: e for e in entries}
     result: list[Compilation] = []
     for d in declared:
         chosen = [by_slug[s] for s in d.slugs if s in by_slug] if d.slugs else [e for e in entries if _matches(e, d.filters)]
         if chosen:
-            result.append(Compilation(d.name, d.title, "declared", chosen[:MAX_DECLARED], d.foreword, d.compiler))
+            result.append(split_into_parts(Compilation(d.name, d.title, "declared", chosen, d.foreword, d.compiler),
+                                           ordered_by_editor=bool(d.slugs)))
     automatic = [("type", t.type.folder, f"{t.type.label}汇编", t.entries) for t in tax.types]
     automatic += [("theme", t.slug, f"主题汇编：{t.name}", t.entries) for t in tax.themes]
     automatic += [("unit", t.slug, f"{t.name}案例汇编", t.entries) for t in tax.units]
     automatic += [("year", t.slug, f"{t.name}年汇编", t.entries) for t in tax.years]
     for kind, slug, title, found in automatic:
-        if 0 < len(found) <= MAX_AUTOMATIC:
-            result.append(Compilation(f"{kind}-{slug}", title, kind, list(found)))
+        if found:
+            result.append(split_into_parts(Compilation(f"{kind}-{slug}", title, kind, list(found))))
     return result
 
 
@@ -284,13 +339,12 @@ def entry_facts(entry: Entry) -> list[tuple[str, str]]:
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])((?:\s[^>]*)?)>")
-_ID = re.compile(r'\s+id="[^"]*"')
 
 
 def demote_headings(html: str) -> str:
     """Sanitised body HTML one heading level down (the entry's title is the
-    compilation's h2), without heading ids, which several entries share."""
+    compilation's h2); ids are kept (bodylinks.rebase_body makes them unique)."""
     def lower(match: re.Match) -> str:
         closing, level, attrs = match.groups()
-        return f"<{closing}h{min(int(level) + 1, 6)}{_ID.sub('', attrs)}>"
+        return f"<{closing}h{min(int(level) + 1, 6)}{attrs}>"
     return _HEADING_TAG.sub(lower, html)

@@ -117,10 +117,15 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
                                          for kind, label in KIND_LABELS.items()
                                          if any(c.kind == kind for c in compilations)]}, [HOME]))
     for comp in compilations:
-        pages.append(PlannedPage(_uri(comp.url), comp.title, "compilation.html",
-                                 {"compilation": comp, "kind": KIND_LABELS[comp.kind],
-                                  "facts": {e.slug: entry_facts(e) for e in comp.entries}},
-                                 [HOME, SECTIONS["compilations"]]))
+        crumbs = [HOME, SECTIONS["compilations"]]
+        if comp.parts:  # a front page naming the parts, then a page per part
+            pages.append(PlannedPage(_uri(comp.url), comp.title, "compilation_parts.html",
+                                     {"compilation": comp, "kind": KIND_LABELS[comp.kind]}, crumbs))
+            crumbs = [*crumbs, (comp.title, comp.url)]
+        for part in comp.printable:
+            pages.append(PlannedPage(_uri(part.url), part.full_title, "compilation.html",
+                                     {"compilation": part, "kind": KIND_LABELS[comp.kind],
+                                      "facts": {e.slug: entry_facts(e) for e in part.entries}}, crumbs))
     stats = build_stats(library, tax)
     pages.append(PlannedPage("stats/index.md", "统计", "stats.html", {"stats": stats}, [HOME]))
     pages.append(PlannedPage("search/index.md", "搜索", "search.html", {}, [HOME]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import io
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -101,14 +102,21 @@ def _page_break(document) -> None:
 class _Body(HTMLParser):
     """Sanitised HTML of one entry body into paragraphs of ``document``:
     headings one level below the entry's, lists, tables, quotes; bold and
-    italic kept; any other markup keeps its text."""
+    italic kept; any other markup keeps its text. Paper has no links: a link
+    is its text followed by its address (（网址）), an image a line naming it
+    and its address; a link to an anchor of the entry itself is its text.
+    Relative addresses are read against ``link_base`` (the site's address):
+    the body's links must be relative to the site's root (bodylinks)."""
 
     _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 
-    def __init__(self, document, styles: dict):
+    def __init__(self, document, styles: dict, link_base: str = "/"):
         super().__init__(convert_charrefs=True)
         self.doc = document
         self.styles = styles  # looked up once: python-docx finds a style by name slowly
+        self.link_base = link_base
+        self.links: list[tuple[str, int]] = []  # (address, where its text starts in self.seen) of open <a>
+        self.seen: list[str] = []  # the body's text so far
         self.paragraph = None
         self.bold = self.italic = 0
         self.lists: list[str] = []
@@ -118,7 +126,18 @@ class _Body(HTMLParser):
     def _new(self, style: str | None = None):
         self.paragraph = _paragraph(self.doc, self.styles[style] if style else None)
 
+    def _address(self, href: str) -> str:
+        return "" if not href or href.startswith("#") else urljoin(self.link_base, href)
+
     def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append((self._address(dict(attrs).get("href") or ""), len(self.seen)))
+            return
+        if tag == "img":
+            found = dict(attrs)
+            alt, address = (found.get("alt") or "").strip(), self._address(found.get("src") or "")
+            self.handle_data(f"［图片{'：' + alt if alt else ''}{'，见 ' + address if address else ''}］")
+            return
         if self.cell_text is not None and tag not in ("td", "th", "tr"):
             return
         if tag in self._HEADINGS:
@@ -145,6 +164,12 @@ class _Body(HTMLParser):
             self.cell_text = []
 
     def handle_endtag(self, tag):
+        if tag == "a" and self.links:
+            address, at = self.links.pop()
+            text = "".join(self.seen[at:]).strip()
+            if address and text and text != address:  # the address after the text it was under
+                self.handle_data(f"（{address}）")
+            return
         if tag in ("td", "th") and self.cell_text is not None:
             if self.rows:
                 self.rows[-1].append(" ".join("".join(self.cell_text).split()))
@@ -161,6 +186,7 @@ class _Body(HTMLParser):
             self.paragraph = None
 
     def handle_data(self, data):
+        self.seen.append(data)
         if self.cell_text is not None:
             self.cell_text.append(data)
             return
@@ -186,16 +212,28 @@ class _Body(HTMLParser):
         self.paragraph = None
 
 
-def _entry_parts(entry, html: str, url: str) -> list:
-    """The Word paragraphs and tables of one entry, from a page break to its
-    lessons, made in a scratch document: every compilation that holds the
-    entry copies them (documents from python-docx's template share style ids)."""
-    document = Document()
+_SCRATCH: list = []  # one scratch document for the process: opening python-docx's template costs ~40 ms
+
+
+def _scratch():
+    """The scratch document, emptied, and its styles."""
+    if not _SCRATCH:
+        document = Document()
+        _SCRATCH.append((document, {name: document.styles[name] for name in _STYLES}))
+    document, styles = _SCRATCH[0]
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    styles = {name: document.styles[name] for name in _STYLES}
+            body.remove(child)  # what the last entry made is kept by its caller, detached
+    return document, styles
+
+
+def _entry_parts(entry, html: str, url: str, link_base: str = "/") -> list:
+    """The Word paragraphs and tables of one entry, from a page break to its
+    lessons, made in the scratch document: every compilation that holds the
+    entry copies them (documents from python-docx's template share style ids)."""
+    document, styles = _scratch()
+    body = document.element.body
     _page_break(document)
     _paragraph(document, styles["Heading 1"]).add_run(entry.title)
     facts = document.add_table(rows=0, cols=2)
@@ -209,7 +247,7 @@ def _entry_parts(entry, html: str, url: str) -> list:
         summary = document.add_paragraph()
         summary.add_run("摘要：").bold = True
         summary.add_run(entry.summary)
-    parser = _Body(document, styles)
+    parser = _Body(document, styles, link_base)
     parser.feed(html)
     parser.close()
     if entry.lessons:
@@ -220,16 +258,19 @@ def _entry_parts(entry, html: str, url: str) -> list:
 
 
 def compilation_docx(compilation: Compilation, body_html, site_name: str, date_text: str,
-                     url_of=lambda entry: entry.url, parts: dict | None = None) -> bytes:
-    """``body_html(entry)``: the entry's body as sanitised HTML; ``url_of``:
-    where the entry is on the site, printed under it; ``parts``: a cache of
-    entries already made, shared by the compilations of one build."""
+                     url_of=lambda entry: entry.url, parts: dict | None = None, link_base: str = "/") -> bytes:
+    """``body_html(entry)``: the entry's body as sanitised HTML, its links
+    relative to the site's root; ``url_of``: where the entry is on the site,
+    printed under it; ``parts``: a cache of entries already made, shared by
+    the compilations of one build; ``link_base``: the site's address, before
+    the body's links."""
     document = Document()
     _setup(document)
     core = document.core_properties
-    core.title, core.author, core.language = compilation.title, compilation.compiler or site_name, "zh-CN"
+    title = compilation.full_title  # a part names itself: 某某汇编（2023年）
+    core.title, core.author, core.language = title, compilation.compiler or site_name, "zh-CN"
 
-    document.add_paragraph(compilation.title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in (f"编者：{compilation.compiler or site_name}", f"编印日期：{date_text}",
                  f"共收录 {len(compilation.entries)} 篇"):
         document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -247,7 +288,7 @@ def compilation_docx(compilation: Compilation, body_html, site_name: str, date_t
     for entry in compilation.entries:
         key = (entry.slug, url_of(entry))
         if parts is None or key not in parts:
-            made = _entry_parts(entry, body_html(entry), url_of(entry))
+            made = _entry_parts(entry, body_html(entry), url_of(entry), link_base)
             if parts is None:
                 parts_of_entry = made
             else:

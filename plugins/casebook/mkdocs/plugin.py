@@ -8,6 +8,7 @@ on_page_context). Moving to another generator means rewriting this file.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -20,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from casebook.core.bodylinks import rebase_body
 from casebook.core.compilations import demote_headings
 from casebook.core.dates import chinese_date
 from casebook.core.fields import ENTRY_TYPES, FIELDS
@@ -38,6 +40,15 @@ log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
 CSS_URI = "assets/casebook/casebook.css"
 SEARCH_ASSETS = {"assets/casebook/search.css": "search.css", "assets/casebook/search.js": "search.js"}
+HIGHLIGHT_JS = "highlight.js"  # entry pages only: marks the words of ?hl= (an ES module)
+
+
+def hashed_asset_uri(name: str) -> str:
+    """assets/casebook/<stem>.<8 hex of the content>.<ext>: new content, new
+    address, so no cached old copy is ever run."""
+    digest = hashlib.sha256((PACKAGE_DIR / "assets" / name).read_bytes()).hexdigest()[:8]
+    stem, ext = name.rsplit(".", 1)
+    return f"assets/casebook/{stem}.{digest}.{ext}"
 
 
 # Templates that autoescape every value: all of Casebook's, and the theme
@@ -103,6 +114,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         self._add_search_assets(config)
+        self.highlight_uri = hashed_asset_uri(HIGHLIGHT_JS)
         return config
 
     def _add_search_assets(self, config):
@@ -152,13 +164,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, uri, content=text))
         for uri, text in self.plan.files.items():  # the statistics as CSV
             files.append(File.generated(config, uri, content=text))
+        self._files = files  # where a body's relative links lead (MkDocs' own resolution)
         parts: dict = {}  # an entry's Word paragraphs, made once for all compilations holding it
-        for comp in self.plan.compilations:  # each compilation as a Word file beside its page
-            data = compilation_docx(comp, self._body_html, config.site_name, self.printed["text"],
-                                    lambda entry: self._site_url(config) + entry.url, parts)
-            files.append(File.generated(config, comp.docx_uri, content=data))
+        site_url = self._site_url(config)
+        for comp in self.plan.compilations:  # each compilation (each of its parts) as a Word file beside its page
+            for printable in comp.printable:
+                data = compilation_docx(printable, lambda e: self._body_for(e, ""), config.site_name,
+                                        self.printed["text"], lambda entry: site_url + entry.url, parts, site_url)
+                files.append(File.generated(config, printable.docx_uri, content=data))
         for uri, name in SEARCH_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
+        files.append(File.generated(config, self.highlight_uri, abs_src_path=str(PACKAGE_DIR / "assets" / HIGHLIGHT_JS)))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -196,13 +212,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             data = self.plan.entries[self.entry_uris[uri]]
             context["casebook"] = data
             context["crumbs"] = data["crumbs"]
+            context["casebook_highlight_js"] = self.highlight_uri
         elif (planned := self.plan.page_data(uri)) is not None:
             context["casebook"] = planned.data
             context["crumbs"] = planned.crumbs
             if planned.template == "compilation.html":
-                entries = planned.data["compilation"].entries
+                comp = planned.data["compilation"]
                 # sanitised like every body, then a heading level down: markup made here, never in a template
-                context["casebook_bodies"] = {e.slug: Markup(demote_headings(self._body_html(e))) for e in entries}  # noqa: S704
+                context["casebook_bodies"] = {e.slug: Markup(demote_headings(self._body_for(e, comp.url)))  # noqa: S704
+                                              for e in comp.entries}
                 context["casebook_printed"] = self.printed
         elif page.is_homepage:
             context["casebook"] = self.plan.home
@@ -217,6 +235,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if entry.slug not in self._bodies:
             self._bodies[entry.slug] = sanitise_html(self.render(entry.body))
         return self._bodies[entry.slug]
+
+    def _body_for(self, entry, page_url: str) -> str:
+        """The body for another page than the entry's (a compilation at
+        ``page_url``; "" for the site's root, as the Word files want it): links
+        and images lead where they do on the entry's page, ids are prefixed
+        with the entry's, and the result is sanitised again."""
+        moved = rebase_body(self._body_html(entry), entry.src_uri, entry.url, page_url, f"e-{entry.slug}--",
+                            self._url_of_file)
+        return sanitise_html(moved)
+
+    def _url_of_file(self, path: str) -> str | None:
+        found = self._files.get_file_from_path(path)
+        return None if found is None else found.url
 
     @staticmethod
     def _site_url(config) -> str:
