@@ -15,8 +15,8 @@ from casebook.core.library import load_library
 from casebook.core.taxonomy import build_taxonomy
 from casebook.search import make_records, write_index
 from casebook.search.absent import minimal_absent_words
-from casebook.search.index import FACETS_FILE, encode_set, unpacked
-from casebook.search.reader import SearchIndex, decode_set, parse_shard
+from casebook.search.index import FACETS_FILE, FORMAT, encode_set, unpacked
+from casebook.search.reader import IndexFormatError, SearchIndex, decode_set, parse_shard
 from casebook.search.records import SearchRecord
 from casebook.search.text import normalise, query_words, runs, text_grams, word_grams
 
@@ -257,3 +257,14 @@ def test_public_build_indexes_only_public_entries(tmp_path):
     assert names["themes"] == {t.name for e in public.entries for t in e.themes}
     assert (site / "search" / "index.html").exists()
     assert 'class="cb-sbox"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_index_of_another_format_is_refused(corpus, tmp_path):
+    library = corpus[0]
+    write_index([_record(0, "标题", "正文")], library.vocabs, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == FORMAT
+    SearchIndex(tmp_path)  # the right format is read
+    (tmp_path / "manifest.json").write_text(json.dumps({**manifest, "format": FORMAT - 1}), encoding="utf-8")
+    with pytest.raises(IndexFormatError, match=f"格式是 {FORMAT - 1}，本程序只读格式 {FORMAT}"):
+        SearchIndex(tmp_path)

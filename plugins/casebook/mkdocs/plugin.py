@@ -16,6 +16,7 @@ import markdown as markdown_lib
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -32,12 +33,13 @@ from casebook.core.site import PER_PAGE, SitePlan, plan_site
 from casebook.core.worddoc import compilation_docx
 from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
+from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
+from casebook.mkdocs.search_assets import search_assets
 from casebook.search import INDEX_URI, build_index
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
 CSS_URI = "assets/casebook/casebook.css"
-SEARCH_ASSETS = {"assets/casebook/search.css": "search.css", "assets/casebook/search.js": "search.js"}
 
 
 # Templates that autoescape every value: all of Casebook's, and the theme
@@ -106,10 +108,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return config
 
     def _add_search_assets(self, config):
-        for uri in SEARCH_ASSETS:
-            extra = config.extra_javascript if uri.endswith(".js") else config.extra_css
-            if uri not in extra:
-                extra.append(uri)
+        """The search modules under their hashed names: the entry module as
+        ``<script type="module">`` on every page, and the search style."""
+        self.search_assets = search_assets()
+        config.extra_javascript[:] = [s for s in config.extra_javascript
+                                      if not str(s).startswith(SEARCH_ASSETS_DIR)]
+        config.extra_css[:] = [s for s in config.extra_css if not s.startswith(SEARCH_ASSETS_DIR)]
+        script = ExtraScriptValue(self.search_assets.script)
+        script.type = "module"
+        config.extra_javascript.append(script)
+        config.extra_css.append(self.search_assets.style)
 
     def on_pre_build(self, config):
         # Before MkDocs cleans or writes site_dir: a build that must fail
@@ -157,8 +165,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             data = compilation_docx(comp, self._body_html, config.site_name, self.printed["text"],
                                     lambda entry: self._site_url(config) + entry.url, parts)
             files.append(File.generated(config, comp.docx_uri, content=data))
-        for uri, name in SEARCH_ASSETS.items():
-            files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
+        for uri, data in self.search_assets.files.items():
+            files.append(File.generated(config, uri, content=data))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):

@@ -48,7 +48,8 @@ from casebook.search.records import FIELDS, SearchRecord
 from casebook.search.text import MAX_GRAM, fnv1a, normalise, runs, text_grams
 
 SHARD_TARGET = 6 * 1024  # average shard size the shard count aims at
-FORMAT = 2
+FORMAT = 3  # 3: the readers check it; the browser's text rules come from rules.py
+SETS = ("all", "title", "meta")  # the id sets of every key, in order (see above)
 FACETS_FILE = "facets.bin"
 
 
@@ -230,6 +231,6 @@ def write_index(records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path
     digest.update(facets)
     (out_dir / FACETS_FILE).write_bytes(facets)
     manifest = {"format": FORMAT, "version": digest.hexdigest()[:12], "n": n, "shards": shard_count,
-                "grams": MAX_GRAM, "fields": list(FIELDS)}
+                "grams": MAX_GRAM, "fields": list(FIELDS), "sets": list(SETS)}
     (out_dir / "manifest.json").write_bytes(_dump(manifest))
     return IndexStats(n, len(grams), len(absent), shard_count, index_bytes, len(facets), doc_bytes)

@@ -1,6 +1,7 @@
-"""Reads a written index the way ``search.js`` does: the reference for the
-browser client, used by the tests and by ``scripts/bench.py`` to check
-recall and precision without a browser."""
+"""Reads a written index the way the browser's reader
+(``mkdocs/assets/search/engine.js``) does: the reference for it, used by
+the tests and by ``scripts/bench.py`` to check recall and precision
+without a browser. ``tests/js`` runs both over the same index."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.search.index import FACETS_FILE, unpacked
+from casebook.search.index import FACETS_FILE, FORMAT, unpacked
+from casebook.search.rules import WEIGHTS
 from casebook.search.text import MAX_GRAM, fnv1a, query_words, word_grams
 
-WEIGHTS = (4, 2, 1)  # a word in the title, in the metadata, only in the body
+
+class IndexFormatError(ValueError):
+    """An index written in another format than this reader reads."""
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -90,6 +94,10 @@ class SearchIndex:
     def __init__(self, out_dir: Path):
         self.dir = Path(out_dir)
         self.manifest = json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
+        found = self.manifest.get("format")
+        if found != FORMAT:  # read with other rules, it would answer wrongly without a sign
+            raise IndexFormatError(f"搜索索引 {self.dir} 的格式是 {found}，本程序只读格式 {FORMAT}；"
+                                   f"请重新生成站点（make build）")
         self.n = self.manifest["n"]
         self._shards: dict[int, dict] = {}
         self._facets = None
