@@ -478,7 +478,6 @@ function start() {
 
 // For tests and the benchmark: the same engine the page uses.
 window.casebookSearch = {
-  normalise: TEXT.normalise, queryWords: TEXT.queryWords,
   engine: function (root) { return engineFor(new URL(root || ".", location.href)); },
 };
 
