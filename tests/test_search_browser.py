@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from casebook.core.library import load_library
@@ -79,7 +79,9 @@ def test_query_finds_every_sample_entry_containing_it(page_factory, site_url, re
     if expected:
         assert f"找到 {len(expected)} 条" in status
         first = page.locator(".cb-results .cb-card__title").first
-        assert first.locator("mark").count() >= 1 or page.locator(".cb-results mark").count() >= 1
+        # the words are marked, or the result says through which other name it was found
+        assert first.locator("mark").count() >= 1 or page.locator(".cb-results mark").count() >= 1 \
+            or page.locator(".cb-results .cb-result__alias").count() >= 1
     else:
         assert "没有找到" in status
 
@@ -340,3 +342,28 @@ def test_search_modules_are_loaded_by_their_hashed_names(built_site):
     for module in modules:
         for target in re.findall(r'from "\./([^"]+)";', module.read_text(encoding="utf-8")):
             assert (app / target).exists(), (module.name, target)
+
+
+def test_entries_saying_the_words_first_alias_matches_labelled_links_land_on_the_section(
+        page_factory, site_url, records):
+    """以案促改 (an alias of the theme 警示教育): the entries whose text says it
+    come first; the others are labelled; a result names the section holding
+    the words and its link opens that heading, carrying the words (?hl=)."""
+    page = open_search(page_factory(**DESKTOP), site_url, "q=" + quote("以案促改"))
+    own = {r.url for r in records if "以案促改" in normalise(r.own_text)}
+    cards = page.eval_on_selector_all(".cb-results .cb-result", """els => els.map(e => ({
+        href: e.querySelector('a').href,
+        alias: (e.querySelector('.cb-result__alias') || {}).textContent || '',
+        section: (e.querySelector('.cb-result__section') || {}).textContent || ''}))""")
+    assert len(cards) > len(own) > 0
+    assert {urlsplit(c["href"]).path.lstrip("/") for c in cards[:len(own)]} == own
+    assert all(c["alias"] == "" for c in cards[:len(own)])
+    assert all(c["alias"] == "经别名匹配：警示教育" for c in cards[len(own):])
+    with_section = [c for c in cards if c["section"]]
+    assert with_section, "no result names a section"
+    for card in with_section[:3]:
+        parts = urlsplit(card["href"])
+        assert parse_qs(parts.query) == {"hl": ["以案促改"]}
+        page.goto(card["href"])
+        heading = page.locator(f"[id='{unquote(parts.fragment)}']")
+        assert heading.count() == 1 and card["section"] == "见于：" + heading.inner_text()

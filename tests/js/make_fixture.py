@@ -70,8 +70,14 @@ def mixed_records(records, rng: random.Random):
     result = []
     for i, record in enumerate(records):
         body = mixed(text[i * size % len(text):][:size], rng)
+        headings = []
+        for n, cut in enumerate(sorted(rng.sample(range(len(body)), 2))):  # a heading after astral text, too
+            heading = f"{'一二'[n]}、小节𠀀{n}"
+            at = cut + sum(len(h) + 2 for _, _, h in headings)
+            body = body[:at] + "\n" + heading + "\n" + body[at:]
+            headings.append((at + 1, f"section-{n}", heading))
         title = mixed(record.title, rng)[:40]
-        result.append(dataclasses.replace(record, title=title, body=body))
+        result.append(dataclasses.replace(record, title=title, body=body, headings=headings))
     return result
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Callable
 
 import markdown as markdown_lib
+from pymdownx.slugs import slugify
 
 from casebook.core.htmlsafe import first_prose, sanitise_html
 
@@ -41,9 +42,10 @@ def markdown_to_text(markdown: str) -> str:
     return _SET_ASIDE.sub(lambda m: kept[int(m.group(1))], text)
 
 
-# What the site's mkdocs.yml enables; the MkDocs adapter passes the site's
-# own renderer, this default serves the command line and tests.
-DEFAULT_EXTENSIONS = ("tables", "admonition", "attr_list", "footnotes")
+# What the site's mkdocs.yml enables (heading ids included: search results
+# link to them); the MkDocs adapter passes the site's own renderer, this
+# default serves the command line, the benchmark and tests.
+DEFAULT_EXTENSIONS = ("toc", "tables", "admonition", "attr_list", "footnotes")
 SUMMARY_LIMIT = 120
 _PREFIX_CHARS = 1500  # enough Markdown for the first paragraphs
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)", re.M)
@@ -51,7 +53,10 @@ _DEFINITION = re.compile(r"^\s{0,3}\[[^\]\n]+\]:.*$", re.M)  # [ref]: url and [^
 
 
 def default_renderer() -> Callable[[str], str]:
-    md = markdown_lib.Markdown(extensions=list(DEFAULT_EXTENSIONS))
+    md = markdown_lib.Markdown(extensions=list(DEFAULT_EXTENSIONS), extension_configs={
+        # mkdocs.yml: Chinese headings keep their words as ids (tests/test_search_index.py checks they agree)
+        "toc": {"permalink": False, "slugify": slugify(case="lower")},
+    })
     return lambda text: md.reset().convert(text)
 
 

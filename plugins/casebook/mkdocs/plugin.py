@@ -145,6 +145,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
         self.printed = {"iso": printed, "text": chinese_date(printed)}
         self._bodies: dict[str, str] = {}
+        self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
 
     def on_files(self, files: Files, config) -> Files:
         self.entry_uris = {}  # this build's entries only (the instance outlives a preview's rebuild)
@@ -191,7 +192,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_page_content(self, html, page, config, files):
         # Every body, the editors' and the guide's (whose tables carry
         # vocabulary values), is sanitised; only then is it markup.
-        return Markup(sanitise_html(html))  # noqa: S704
+        safe = sanitise_html(html)
+        if page.file.src_uri in self.entry_uris:  # kept for the search index: not rendered twice
+            self._page_bodies[self.entry_uris[page.file.src_uri]] = safe
+        return Markup(safe)  # noqa: S704
 
     def on_env(self, env, config, files):
         env.autoescape = autoescaped
@@ -231,7 +235,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return (config.site_url or "/").rstrip("/") + "/"
 
     def on_post_build(self, config):
-        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI)
+        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI,
+                            lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry))
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)

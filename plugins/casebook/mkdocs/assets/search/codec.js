@@ -71,6 +71,11 @@ export function andInto(target, other) {
   return target;
 }
 
+export function orInto(target, other) {
+  for (let i = 0; i < target.length; i++) target[i] |= other[i];
+  return target;
+}
+
 export function andNotInto(target, other) {
   for (let i = 0; i < target.length; i++) target[i] &= ~other[i];
   return target;

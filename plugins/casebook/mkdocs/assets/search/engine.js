@@ -3,7 +3,7 @@
  * No DOM here: files come from a `source` ({manifest(), file(path, version)},
  * source.js in the browser, the file system in the tests). */
 
-import { andInto, andNotInto, bitIds, decodeSet, has, parseJson, parseShard } from "./codec.js";
+import { andInto, andNotInto, bitIds, decodeSet, has, orInto, parseJson, parseShard } from "./codec.js";
 
 const FACETS_FILE = "facets.bin"; // index.py FACETS_FILE
 
@@ -35,7 +35,7 @@ export class Engine {
         if (m.format !== this.text.format) throw new IndexFormatError(m.format, this.text.format);
         this.n = m.n;
         this.words32 = (m.n + 31) >>> 5;
-        this.setCount = m.sets.length;
+        this.setCount = m.sets.length; // title, meta, body, aliases (index.py SETS; the format fixes them)
         return m;
       });
       this.manifest.catch(() => { this.manifest = null; });
@@ -110,17 +110,23 @@ export class Engine {
     });
   }
 
-  /** Ids (ascending) of the entries holding every word, and their scores. */
+  /** Ids (ascending) of the entries holding every word; `own`: the bitset of those
+   *  whose own text (title, metadata, body) holds every word, the rest are found only
+   *  through aliases, groups or date words; their scores: per word, the weight of the
+   *  best own field holding it (reader.py match). */
   async match(words) {
     const perWord = await this.wordSets(words);
-    const [title, meta, body] = this.text.weights;
+    const [wTitle, wMeta, wBody] = this.text.weights;
     const score = new Uint16Array(this.n);
-    let total = null;
-    for (const [all, inTitle, inMeta] of perWord) {
-      for (const i of bitIds(all, this.n)) score[i] += has(inTitle, i) ? title : has(inMeta, i) ? meta : body;
-      total = total ? andInto(total, all) : all;
+    let total = null, own = null;
+    for (const [title, meta, body, aliases] of perWord) {
+      const inOwn = orInto(orInto(title.slice(), meta), body);
+      const found = orInto(inOwn.slice(), aliases);
+      for (const i of bitIds(inOwn, this.n)) score[i] += has(title, i) ? wTitle : has(meta, i) ? wMeta : wBody;
+      total = total ? andInto(total, found) : found;
+      own = own ? andInto(own, inOwn) : inOwn;
     }
-    return { ids: bitIds(total, this.n), score };
+    return { ids: bitIds(total, this.n), score, own };
   }
 
   /** Facet values and per-entry columns, loaded once (the /search/ page needs them). */
@@ -147,11 +153,12 @@ export class Engine {
     const base = matched ? matched.ids : Array.from({ length: this.n }, (_, i) => i);
     let hits = base, counts = null;
     if (facets) ({ hits, counts } = filtered(base, facets, filters));
-    if (matched && sort !== "date") {
-      const score = matched.score;
-      hits = hits.slice().sort((a, b) => score[b] - score[a] || a - b);
+    const aliasOnly = new Set(matched ? hits.filter((i) => !has(matched.own, i)) : []);
+    if (matched && sort !== "date") { // the entries that say every word first, then by score, newest first
+      const { score, own } = matched;
+      hits = hits.slice().sort((a, b) => has(own, b) - has(own, a) || score[b] - score[a] || a - b);
     }
-    return { query, words, ids: hits, total: hits.length, counts, facets };
+    return { query, words, ids: hits, total: hits.length, aliasOnly, counts, facets };
   }
 
   doc(id) {

@@ -9,7 +9,7 @@ import RULES from "./rules.js";
 import { textRules } from "./text.js";
 import { Engine, IndexFormatError } from "./engine.js";
 import { fetchSource } from "./source.js";
-import { excerpt, highlight } from "./excerpt.js";
+import { aliasLabels, excerpt, highlight, landing } from "./excerpt.js";
 
 var TEXT = textRules(RULES);
 var TYPE_LABELS = RULES.types;
@@ -59,10 +59,13 @@ function engineFor(root) {
   return engines.get(base);
 }
 
-/** One result as a card, in the style of the site's entry lists. */
+/** One result as a card, in the style of the site's entry lists: its link lands on
+ *  the section holding the words, which the entry page highlights (?hl=). */
 function resultCard(doc, words, root, opts) {
-  var ex = excerpt(TEXT, doc, words, opts && opts.size);
-  var link = el("a", { className: "cb-card__title", href: new URL(doc.u, root).href });
+  opts = opts || {};
+  var ex = excerpt(TEXT, doc, words, opts.size);
+  var land = landing(TEXT, doc, words);
+  var link = el("a", { className: "cb-card__title", href: new URL(land.href, root).href });
   link.appendChild(marked(highlight(TEXT, doc.t, words)));
   var meta = el("div", { className: "cb-card__meta" }, [
     el("span", { className: "cb-badge cb-badge--" + doc.y, text: TYPE_LABELS[doc.y] || doc.y }),
@@ -70,6 +73,11 @@ function resultCard(doc, words, root, opts) {
     el("time", { datetime: doc.d, text: doc.d }),
   ]);
   var item = el("li", { className: "cb-card cb-card--" + doc.y + " cb-result" }, [link, meta]);
+  if (opts.aliasOnly) { // not in the entry's own words: say through which name it was found
+    var labels = aliasLabels(TEXT, doc, words);
+    item.appendChild(el("p", { className: "cb-result__alias", text: labels.length ? labels.join("；") : "经别名匹配" }));
+  }
+  if (land.section) item.appendChild(el("p", { className: "cb-result__section", text: "见于：" + land.section.text }));
   if (ex.meta) {
     var where = el("p", { className: "cb-result__where" }, ["条目信息匹配："]);
     where.appendChild(marked(highlight(TEXT, ex.meta, words)));
@@ -194,7 +202,7 @@ HeaderBox.prototype.run = function () {
       if (seq !== self.seq) return;
       self.list.textContent = "";
       docs.forEach(function (doc, i) {
-        var card = resultCard(doc, words, self.root, { size: 80 });
+        var card = resultCard(doc, words, self.root, { size: 80, aliasOnly: result.aliasOnly.has(shown[i]) });
         card.id = "cb-sbox-opt-" + i;
         card.setAttribute("role", "option");
         card.setAttribute("aria-selected", "false");
@@ -363,7 +371,8 @@ SearchPage.prototype.renderStatus = function (result) {
     return;
   }
   this.status.appendChild(document.createTextNode("找到 " + formatCount(result.total) + " 条包含“" + q + "”的条目"
-    + (filtered ? "（已筛选）" : "") + "，" + (this.state.sort === "date" ? "按日期从新到旧排列。" : "按相关度排列，标题和条目信息中出现的排在前面。")));
+    + (filtered ? "（已筛选）" : "") + "，" + (this.state.sort === "date" ? "按日期从新到旧排列。"
+    : "按相关度排列：条目自己的文字中含有的在前（标题、条目信息、正文依次），只经别名、分组或日期匹配的在后。")));
 };
 
 SearchPage.prototype.renderChips = function () {
@@ -437,9 +446,9 @@ SearchPage.prototype.showMore = function () {
   this.more.hidden = true;
   // All fetched at once, each card shown as soon as it and the ones above it are in.
   var chain = Promise.resolve();
-  ids.map(function (id) { return self.engine.doc(id); }).forEach(function (pending) {
+  ids.map(function (id) { return self.engine.doc(id); }).forEach(function (pending, i) {
     chain = chain.then(function () { return pending; }).then(function (doc) {
-      if (seq === self.seq) self.list.appendChild(resultCard(doc, result.words, self.root));
+      if (seq === self.seq) self.list.appendChild(resultCard(doc, result.words, self.root, { aliasOnly: result.aliasOnly.has(ids[i]) }));
     });
   });
   return chain.then(function () {
