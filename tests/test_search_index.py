@@ -354,3 +354,10 @@ def test_result_sections_are_the_entry_pages_headings(built_site):
             assert doc["b"].encode("utf-16-le")[2 * offset:].decode("utf-16-le").startswith(text), (doc["u"], text)
             named += 1
     assert named > 20
+    # the default renderer (command line, benchmark) gives the same ids and text as the site's
+    library = load_library(ROOT, include_drafts=False)
+    by_url = {r.url: r for r in make_records(library.entries)}
+    for i in range(index.n):
+        doc = index.doc(i)
+        assert (by_url[doc["u"]].body, [h[1:] for h in by_url[doc["u"]].headings]) \
+            == (doc["b"], [tuple(h[1:]) for h in doc["h"]]), doc["u"]

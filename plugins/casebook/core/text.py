@@ -1,4 +1,5 @@
-"""Plain text from Markdown, for summaries and search records."""
+"""Plain text from Markdown as the site renders it, for summaries (search
+records read the rendered body too: ``casebook.search.records``)."""
 
 from __future__ import annotations
 
@@ -9,38 +10,6 @@ import markdown as markdown_lib
 from pymdownx.slugs import slugify
 
 from casebook.core.htmlsafe import first_prose, sanitise_html
-
-_RULES = (
-    (re.compile(r"```.*?```", re.S), " "),
-    (re.compile(r"<[^>]+>"), " "),
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
-    (re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.M), ""),
-    (re.compile(r"^\s*>\s?", re.M), ""),
-    (re.compile(r"(\*\*|__|\*|`|~~)"), ""),
-    (re.compile(r"^\s*\|?[-: |]+\|?\s*$", re.M), ""),
-)
-
-
-# A backslash-escaped character is text, not markup (imports escape the
-# ``**`` of masked names such as ``尊敬的**书记``): set aside, then restored.
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
-_SET_ASIDE = re.compile("\ue000(\\d+)\ue001")
-
-
-def markdown_to_text(markdown: str) -> str:
-    kept: list[str] = []
-
-    def set_aside(match: re.Match) -> str:
-        kept.append(match.group(1))
-        return f"\ue000{len(kept) - 1}\ue001"
-
-    text = _ESCAPED.sub(set_aside, markdown)
-    for pattern, repl in _RULES:
-        text = pattern.sub(repl, text)
-    return _SET_ASIDE.sub(lambda m: kept[int(m.group(1))], text)
-
 
 # What the site's mkdocs.yml enables (heading ids included: search results
 # link to them); the MkDocs adapter passes the site's own renderer, this
@@ -54,7 +23,7 @@ _DEFINITION = re.compile(r"^\s{0,3}\[[^\]\n]+\]:.*$", re.M)  # [ref]: url and [^
 
 def default_renderer() -> Callable[[str], str]:
     md = markdown_lib.Markdown(extensions=list(DEFAULT_EXTENSIONS), extension_configs={
-        # mkdocs.yml: Chinese headings keep their words as ids (tests/test_search_index.py checks they agree)
+        # as mkdocs.yml: Chinese headings keep their words as ids (test_search_index.py checks they agree)
         "toc": {"permalink": False, "slugify": slugify(case="lower")},
     })
     return lambda text: md.reset().convert(text)
