@@ -70,16 +70,17 @@ CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SEARCH_DATA = "/" + INDEX_URI + "/"
+SEARCH_APP = "/assets/casebook/app/"  # the search modules (hashed names), on every page
 KINDS = [f"{n} 字" for n in range(2, 11)] + ["两个词", "含数字或拉丁字母", "两段拼接（多不存在）"]
 FIRST_QUERIES = 6  # each in a fresh browser
 LATER_QUERIES = 24  # typed one after the other into the same page
 
 
 def debounce_ms() -> int:
-    """The search page's input debounce, read from search.js (not counted in the times)."""
-    js = (ROOT / "plugins" / "casebook" / "mkdocs" / "assets" / "search.js").read_text(encoding="utf-8")
+    """The search page's input debounce, read from the search UI module (not counted in the times)."""
+    js = (ROOT / "plugins" / "casebook" / "mkdocs" / "assets" / "search" / "ui.js").read_text(encoding="utf-8")
     found = set(re.findall(r"debounce\(function \(\) \{[^}]*\}, (\d+)\)", js))
-    assert len(found) == 1, f"expected one debounce delay in search.js, found {found}"
+    assert len(found) == 1, f"expected one debounce delay in ui.js, found {found}"
     return int(found.pop())
 
 
@@ -301,11 +302,12 @@ class Browser:
         return context, page
 
 
-def transferred(page, since: int, only: str = "") -> int:
-    """Bytes (headers and body) of the requests finished after the first ``since``."""
+def transferred(page, since: int, only: str = "", suffix: str = "") -> int:
+    """Bytes (headers and body) of the requests finished after the first ``since``
+    whose URL holds ``only`` and whose path ends in ``suffix``."""
     total = 0
     for request in page.finished[since:]:
-        if only in request.url:
+        if only in request.url and request.url.split("?", 1)[0].endswith(suffix):
             sizes = request.sizes()
             total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
     return total
@@ -335,7 +337,7 @@ def measure_casebook(browser: Browser, base: str, first: list[str], later: list[
         page.wait_for_function("document.getElementById('cb-search').dataset.state === 'done'", timeout=120_000)
         page.wait_for_load_state("networkidle")
         first_page.append({"query": query, "ms": page.evaluate("window.__firstCard"),
-                           "bytes": transferred(page, 0, SEARCH_DATA), "js": transferred(page, 0, "search.js")})
+                           "bytes": transferred(page, 0, SEARCH_DATA), "js": transferred(page, 0, SEARCH_APP, ".js")})
         context.close()
 
         context, page = browser.page()  # the header box of any other page
@@ -609,7 +611,7 @@ def report(results: list[dict], machine: dict) -> str:
     row("之后查询首个结果（中位/最大，不含防抖）", lambda r: ms(m["ms"] for m in r["speed"]["casebook"]["later"]))
     row("页眉搜索框首次查询：搜索数据（均/最大）", lambda r: mean_max([m["bytes"] for m in r["speed"]["casebook"]["first_box"]]))
     row("页眉搜索框首次查询：首个结果（中位/最大，不含防抖）", lambda r: ms(m["ms"] for m in r["speed"]["casebook"]["first_box"]))
-    row("search.js（每页都有，不计入搜索数据）", lambda r: kb(statistics.mean(m["js"] for m in r["speed"]["casebook"]["first_page"])))
+    row("搜索脚本（assets/casebook/app/ 下的 ES 模块，每页都有，不计入搜索数据）", lambda r: kb(statistics.mean(m["js"] for m in r["speed"]["casebook"]["first_page"])))
     row("索引大小（文件数）", lambda r: f"{kb(r['casebook_disk']['bytes'])}（{r['casebook_disk']['files']:,}）")
     row("建索引用时 / 峰值内存（单独进程）", lambda r: f"{r['casebook_index']['seconds']} s / {r['casebook_index']['peak_mb']:,} MB")
     row("访问 127.0.0.1 以外的请求", lambda r: str(len(r["outside_requests"])))

@@ -153,6 +153,8 @@ def site_files(site: Path) -> list[str]:
 def expected_cache_control(rel: str) -> str:
     if re.search(r"^assets/(javascripts|stylesheets)/[^/]+\.[0-9a-f]{8}\.min\.(js|css)$", rel):
         return IMMUTABLE
+    if re.search(r"^assets/casebook/app/[^/]+\.[0-9a-f]{12}\.(js|css)$", rel):  # the search modules, hashed
+        return IMMUTABLE
     if rel.startswith(("assets/casebook/search/g/", "assets/casebook/search/d/")) \
             or rel == "assets/casebook/search/facets.bin":
         return IMMUTABLE
@@ -196,8 +198,12 @@ def test_pages_have_types_and_charset_and_are_smaller_compressed(nginx, sites):
     assert "经验做法" in page.text
     plain = get(nginx, PUBLIC_HOST, "/practices/", gzip_ok=False)
     assert plain.header("Content-Encoding") == "" and plain.body == page.body
-    assert get(nginx, PUBLIC_HOST, "/assets/casebook/search.js").header("Content-Type") \
-        == "application/javascript; charset=utf-8"
+    scripts = sorted((public / "assets/casebook/app").glob("ui.*.js"))
+    assert len(scripts) == 1, scripts  # the search entry module, under its hashed name
+    script = get(nginx, PUBLIC_HOST, "/assets/casebook/app/" + scripts[0].name)
+    assert script.header("Content-Type") == "application/javascript; charset=utf-8"  # a module needs a JS type
+    assert script.header("Cache-Control") == IMMUTABLE
+    assert get(nginx, PUBLIC_HOST, "/assets/casebook/search.js").status == 404  # no unhashed copy to go stale
     assert get(nginx, PUBLIC_HOST, "/assets/casebook/search/manifest.json").header("Content-Type") \
         == "application/json; charset=utf-8"
 

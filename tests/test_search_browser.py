@@ -5,8 +5,11 @@ scripts/bench.py. Every page asserts that no request left 127.0.0.1."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from casebook.core.library import load_library
@@ -76,7 +79,9 @@ def test_query_finds_every_sample_entry_containing_it(page_factory, site_url, re
     if expected:
         assert f"找到 {len(expected)} 条" in status
         first = page.locator(".cb-results .cb-card__title").first
-        assert first.locator("mark").count() >= 1 or page.locator(".cb-results mark").count() >= 1
+        # the words are marked, or the result says through which other name it was found
+        assert first.locator("mark").count() >= 1 or page.locator(".cb-results mark").count() >= 1 \
+            or page.locator(".cb-results .cb-result__alias").count() >= 1
     else:
         assert "没有找到" in status
 
@@ -298,3 +303,67 @@ def test_search_fits_a_phone(page_factory, site_url):
     page.wait_for_selector(".cb-sbox[data-state=done]", state="attached")
     assert page.locator(".cb-sbox__panel").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("where", ["search/", "warnings/"])
+def test_an_index_of_another_format_is_refused_in_chinese(page_factory, site_url, built_site, where):
+    """A cached old script meeting a new index (or the reverse) says so on the
+    page instead of reading the index wrongly."""
+    manifest = json.loads((built_site / "assets/casebook/search/manifest.json").read_text(encoding="utf-8"))
+    page = page_factory(**DESKTOP)
+    page.route("**/assets/casebook/search/manifest.json",
+               lambda route: route.fulfill(status=200, content_type="application/json",
+                                           body=json.dumps({**manifest, "format": manifest["format"] + 1})))
+    if where == "search/":
+        page.goto(f"{site_url}/search/?q={quote('家风')}")
+        page.wait_for_selector("#cb-search[data-state=failed]", state="attached")
+        status = page.inner_text(".cb-search__status")
+        assert page.locator(".cb-results li").count() == 0
+    else:
+        page.goto(f"{site_url}/{where}")
+        page.locator("#cb-sbox-q").fill("家风")
+        page.wait_for_selector(".cb-sbox[data-state=failed]", state="attached")
+        status = page.inner_text(".cb-sbox__status")
+    assert "版本不一致" in status and f"索引格式 {manifest['format'] + 1}" in status, status
+
+
+def test_search_modules_are_loaded_by_their_hashed_names(built_site):
+    """Every page loads the entry module as type=module under a name that is the
+    hash of its content, and each module imports the others by such names."""
+    page = (built_site / "warnings" / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script src="([^"]*assets/casebook/app/[^"]+)" type="module">', page)
+    assert len(scripts) == 1, scripts
+    app = built_site / "assets" / "casebook" / "app"
+    assert not (built_site / "assets" / "casebook" / "search.js").exists()
+    modules = sorted(app.glob("*.js"))
+    assert {m.name.split(".")[0] for m in modules} == {"ui", "rules", "text", "engine", "codec", "source", "excerpt"}
+    for path in [*modules, *app.glob("*.css")]:
+        assert path.name.split(".")[1] == hashlib.sha256(path.read_bytes()).hexdigest()[:12], path.name
+    for module in modules:
+        for target in re.findall(r'from "\./([^"]+)";', module.read_text(encoding="utf-8")):
+            assert (app / target).exists(), (module.name, target)
+
+
+def test_entries_saying_the_words_first_alias_matches_labelled_links_land_on_the_section(
+        page_factory, site_url, records):
+    """以案促改 (an alias of the theme 警示教育): the entries whose text says it
+    come first; the others are labelled; a result names the section holding
+    the words and its link opens that heading, carrying the words (?hl=)."""
+    page = open_search(page_factory(**DESKTOP), site_url, "q=" + quote("以案促改"))
+    own = {r.url for r in records if "以案促改" in normalise(r.own_text)}
+    cards = page.eval_on_selector_all(".cb-results .cb-result", """els => els.map(e => ({
+        href: e.querySelector('a').href,
+        alias: (e.querySelector('.cb-result__alias') || {}).textContent || '',
+        section: (e.querySelector('.cb-result__section') || {}).textContent || ''}))""")
+    assert len(cards) > len(own) > 0
+    assert {urlsplit(c["href"]).path.lstrip("/") for c in cards[:len(own)]} == own
+    assert all(c["alias"] == "" for c in cards[:len(own)])
+    assert all(c["alias"] == "经别名匹配：警示教育" for c in cards[len(own):])
+    with_section = [c for c in cards if c["section"]]
+    assert with_section, "no result names a section"
+    for card in with_section[:3]:
+        parts = urlsplit(card["href"])
+        assert parse_qs(parts.query) == {"hl": ["以案促改"]}
+        page.goto(card["href"])
+        heading = page.locator(f"[id='{unquote(parts.fragment)}']")
+        assert heading.count() == 1 and card["section"] == "见于：" + heading.inner_text()

@@ -3,10 +3,12 @@ checked against substring truth on a generated corpus (no browser)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import importlib.util
 import json
 import random
+import re
 from array import array
 from pathlib import Path
 
@@ -15,10 +17,11 @@ from casebook.core.library import load_library
 from casebook.core.taxonomy import build_taxonomy
 from casebook.search import make_records, write_index
 from casebook.search.absent import minimal_absent_words
-from casebook.search.index import FACETS_FILE, encode_set, unpacked
-from casebook.search.reader import SearchIndex, decode_set, parse_shard
+from casebook.search.index import FACETS_FILE, FORMAT, encode_set, unpacked
+from casebook.search.reader import IndexFormatError, SearchIndex, decode_set, parse_shard
 from casebook.search.records import SearchRecord
 from casebook.search.text import normalise, query_words, runs, text_grams, word_grams
+from libtools import make_library, write_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,7 +119,7 @@ def test_pieces_of_a_phrase_apart_do_not_match(corpus, tmp_path):
     index = SearchIndex(tmp_path)
     assert index.search("清廉机关建设任务").ids == [2, 1]
     assert index.search("建设任务 清廉机关建设").ids == [0, 2, 1]
-    assert index.word_sets("清廉机关建设任务")[1] == {2}  # title
+    assert index.word_sets("清廉机关建设任务")[0] == {2}  # title (SETS: title, meta, body, aliases)
     assert index.search("机关建设任").ids == [2, 1]
     assert index.search("八小时以外").ids == []
     assert index.search("小时以外").ids == [3]
@@ -257,3 +260,104 @@ def test_public_build_indexes_only_public_entries(tmp_path):
     assert names["themes"] == {t.name for e in public.entries for t in e.themes}
     assert (site / "search" / "index.html").exists()
     assert 'class="cb-sbox"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_index_of_another_format_is_refused(corpus, tmp_path):
+    library = corpus[0]
+    write_index([_record(0, "标题", "正文")], library.vocabs, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == FORMAT
+    SearchIndex(tmp_path)  # the right format is read
+    (tmp_path / "manifest.json").write_text(json.dumps({**manifest, "format": FORMAT - 1}), encoding="utf-8")
+    with pytest.raises(IndexFormatError, match=f"格式是 {FORMAT - 1}，本程序只读格式 {FORMAT}"):
+        SearchIndex(tmp_path)
+
+
+def test_own_text_ranks_above_aliases_where_aliases_outnumber_it(tmp_path):
+    """以案促改 is an alias of the theme 警示教育: on the sample library more
+    entries are found through it than say it. Those that say it come first;
+    the others are marked as found only through aliases."""
+    library = load_library(ROOT, include_drafts=False)
+    records = make_records(library.entries)
+    write_index(records, library.vocabs, tmp_path)
+    result = SearchIndex(tmp_path).search("以案促改")
+    own = {r.id for r in records if "以案促改" in normalise(r.own_text)}
+    through_aliases = {r.id for r in records if r.id not in own and "以案促改" in normalise(r.text)}
+    assert len(through_aliases) > len(own) > 0
+    assert set(result.ids[:len(own)]) == own and set(result.ids[len(own):]) == through_aliases
+    assert result.alias_only == through_aliases
+    assert SearchIndex(tmp_path).search("以案促改", sort="date").ids == sorted(own | through_aliases)
+
+
+def test_title_then_metadata_then_body_then_aliases(corpus, tmp_path):
+    """The newest entry (id 0) has the word only as an alias; the others in
+    one field each: ranked title, metadata, body, then the alias."""
+    library = corpus[0]
+    records = [
+        dataclasses.replace(_record(0, "年度总结", "无关的正文。"), alias_terms=[("以案促改", "警示教育", "别名")]),
+        _record(1, "年度总结", "开展以案促改工作。"),
+        _record(2, "年度总结", "无关的正文。", meta="经验做法\n以案促改"),
+        _record(3, "以案促改工作总结", "无关的正文。"),
+    ]
+    write_index(records, library.vocabs, tmp_path)
+    result = SearchIndex(tmp_path).search("以案促改")
+    assert result.ids == [3, 2, 1, 0] and result.alias_only == {0}
+    assert SearchIndex(tmp_path).search("以案促改 总结").ids == [3, 2, 1, 0]  # 总结 in every title
+
+
+def test_body_text_is_the_rendered_html(tmp_path):
+    """Admonitions, tables and entities read as text, never as Markdown
+    syntax; headings keep the ids the entry page gives them."""
+    make_library(tmp_path)
+    write_entry(tmp_path, "practices/2024-01-a.md", """\
+        ---
+        title: 测试条目
+        unit: 市妇联
+        date: 2024-01-05
+        themes: [家风建设]
+        ---
+
+        !!! note "注意"
+            这是提示&nbsp;A&amp;B
+
+        ## 一、主要 做法
+
+        | 项目 | 数量 |
+        | --- | --- |
+        | 谈话 | 12 |
+
+        正文[^1]。
+
+        [^1]: 脚注内容
+        """)
+    library = load_library(tmp_path, include_drafts=False)
+    assert not library.problems, [p.format() for p in library.problems]
+    record = make_records(library.entries)[0]
+    assert record.body.split("\n") == ["注意", "这是提示 A&B", "一、主要 做法", "项目", "数量", "谈话", "12", "正文。",
+                                       "脚注内容"]
+    assert record.headings == [(record.body.index("一、主要"), "一主要-做法", "一、主要 做法")]
+    assert record.alias_terms[:5] == [("市妇女联合会", "市妇联", "别名"), ("群团组织", "市妇联", "所属分组"),
+                                      *((w, "2024-01-05", "日期") for w in ("2024年", "2024年1月", "2024年1月5日"))]
+    assert "市妇女联合会" not in record.meta and "2024-01-05" in record.meta
+
+
+def test_result_sections_are_the_entry_pages_headings(built_site):
+    """Every heading a search document names has that id on the entry page."""
+    index = SearchIndex(built_site / "assets" / "casebook" / "search")
+    named = 0
+    for i in range(index.n):
+        doc = index.doc(i)
+        page = (built_site / doc["u"] / "index.html").read_text(encoding="utf-8")
+        ids = set(re.findall(r'<h[1-6][^>]* id="([^"]+)"', page))
+        for offset, heading_id, text in doc["h"]:
+            assert heading_id in ids, (doc["u"], heading_id)
+            assert doc["b"].encode("utf-16-le")[2 * offset:].decode("utf-16-le").startswith(text), (doc["u"], text)
+            named += 1
+    assert named > 20
+    # the default renderer (command line, benchmark) gives the same ids and text as the site's
+    library = load_library(ROOT, include_drafts=False)
+    by_url = {r.url: r for r in make_records(library.entries)}
+    for i in range(index.n):
+        doc = index.doc(i)
+        assert (by_url[doc["u"]].body, [h[1:] for h in by_url[doc["u"]].headings]) \
+            == (doc["b"], [tuple(h[1:]) for h in doc["h"]]), doc["u"]

@@ -119,3 +119,77 @@ def first_prose(html: str) -> str:
     """The text of the first paragraph (else of the first text block)."""
     blocks = html_blocks(html)
     return next((text for tag, text in blocks if tag == "p"), blocks[0][1] if blocks else "")
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_NOT_TEXT_CLASSES = {"footnote-ref", "footnote-backref", "headerlink", "toc"}  # marks and links, not words
+
+
+class _Lines(HTMLParser):
+    """Every text block of an HTML fragment as a line (headings, tables,
+    admonitions, code and footnotes included: what a reader sees), and
+    where each heading with an id starts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.headings: list[tuple[int, str, str]] = []  # (line number, id, text)
+        self._current: list[str] = []
+        self._stack: list[tuple[str, bool]] = []
+        self._skipping = 0
+        self._heading: str | None = None  # the id of the heading being read
+
+    def _flush(self):
+        text = " ".join("".join(self._current).split())
+        self._current = []
+        if not text:
+            return
+        if self._heading is not None:
+            self.headings.append((len(self.lines), self._heading, text))
+            self._heading = None
+        self.lines.append(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS and not self._skipping:
+            self._flush()
+        if tag in _VOID:
+            return
+        attributes = dict(attrs)
+        skipped = tag in ("script", "style") or bool(set((attributes.get("class") or "").split()) & _NOT_TEXT_CLASSES)
+        if tag in _HEADINGS and attributes.get("id") and not self._skipping:
+            self._heading = attributes["id"]
+        self._stack.append((tag, skipped))
+        self._skipping += skipped
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        if tag in _BLOCKS and not self._skipping:
+            self._flush()
+        while self._stack:
+            open_tag, skipped = self._stack.pop()
+            self._skipping -= skipped
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self._current.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def text_and_headings(html: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """The text of (sanitised) HTML, one line per block, entities decoded;
+    and its headings that have an id, as (offset of the heading's line in
+    the text, id, heading text)."""
+    parser = _Lines()
+    parser.feed(html)
+    parser.close()
+    offsets, at = [], 0
+    for line in parser.lines:
+        offsets.append(at)
+        at += len(line) + 1
+    return "\n".join(parser.lines), [(offsets[n], hid, text) for n, hid, text in parser.headings]

@@ -1,4 +1,5 @@
-"""Plain text from Markdown, for summaries and search records."""
+"""Plain text from Markdown as the site renders it, for summaries (search
+records read the rendered body too: ``casebook.search.records``)."""
 
 from __future__ import annotations
 
@@ -6,44 +7,14 @@ import re
 from typing import Callable
 
 import markdown as markdown_lib
+from pymdownx.slugs import slugify
 
 from casebook.core.htmlsafe import first_prose, sanitise_html
 
-_RULES = (
-    (re.compile(r"```.*?```", re.S), " "),
-    (re.compile(r"<[^>]+>"), " "),
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
-    (re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.M), ""),
-    (re.compile(r"^\s*>\s?", re.M), ""),
-    (re.compile(r"(\*\*|__|\*|`|~~)"), ""),
-    (re.compile(r"^\s*\|?[-: |]+\|?\s*$", re.M), ""),
-)
-
-
-# A backslash-escaped character is text, not markup (imports escape the
-# ``**`` of masked names such as ``尊敬的**书记``): set aside, then restored.
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
-_SET_ASIDE = re.compile("\ue000(\\d+)\ue001")
-
-
-def markdown_to_text(markdown: str) -> str:
-    kept: list[str] = []
-
-    def set_aside(match: re.Match) -> str:
-        kept.append(match.group(1))
-        return f"\ue000{len(kept) - 1}\ue001"
-
-    text = _ESCAPED.sub(set_aside, markdown)
-    for pattern, repl in _RULES:
-        text = pattern.sub(repl, text)
-    return _SET_ASIDE.sub(lambda m: kept[int(m.group(1))], text)
-
-
-# What the site's mkdocs.yml enables; the MkDocs adapter passes the site's
-# own renderer, this default serves the command line and tests.
-DEFAULT_EXTENSIONS = ("tables", "admonition", "attr_list", "footnotes")
+# What the site's mkdocs.yml enables (heading ids included: search results
+# link to them); the MkDocs adapter passes the site's own renderer, this
+# default serves the command line, the benchmark and tests.
+DEFAULT_EXTENSIONS = ("toc", "tables", "admonition", "attr_list", "footnotes")
 SUMMARY_LIMIT = 120
 _PREFIX_CHARS = 1500  # enough Markdown for the first paragraphs
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)", re.M)
@@ -51,7 +22,10 @@ _DEFINITION = re.compile(r"^\s{0,3}\[[^\]\n]+\]:.*$", re.M)  # [ref]: url and [^
 
 
 def default_renderer() -> Callable[[str], str]:
-    md = markdown_lib.Markdown(extensions=list(DEFAULT_EXTENSIONS))
+    md = markdown_lib.Markdown(extensions=list(DEFAULT_EXTENSIONS), extension_configs={
+        # as mkdocs.yml: Chinese headings keep their words as ids (test_search_index.py checks they agree)
+        "toc": {"permalink": False, "slugify": slugify(case="lower")},
+    })
     return lambda text: md.reset().convert(text)
 
 

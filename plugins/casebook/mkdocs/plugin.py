@@ -17,6 +17,7 @@ import markdown as markdown_lib
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -34,12 +35,13 @@ from casebook.core.site import PER_PAGE, SitePlan, plan_site
 from casebook.core.worddoc import compilation_docx
 from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
+from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
+from casebook.mkdocs.search_assets import search_assets
 from casebook.search import INDEX_URI, build_index
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
 CSS_URI = "assets/casebook/casebook.css"
-SEARCH_ASSETS = {"assets/casebook/search.css": "search.css", "assets/casebook/search.js": "search.js"}
 HIGHLIGHT_JS = "highlight.js"  # entry pages only: marks the words of ?hl= (an ES module)
 
 
@@ -118,10 +120,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return config
 
     def _add_search_assets(self, config):
-        for uri in SEARCH_ASSETS:
-            extra = config.extra_javascript if uri.endswith(".js") else config.extra_css
-            if uri not in extra:
-                extra.append(uri)
+        """The search modules under their hashed names: the entry module as
+        ``<script type="module">`` on every page, and the search style."""
+        self.search_assets = search_assets()
+        config.extra_javascript[:] = [s for s in config.extra_javascript
+                                      if not str(s).startswith(SEARCH_ASSETS_DIR)]
+        config.extra_css[:] = [s for s in config.extra_css if not s.startswith(SEARCH_ASSETS_DIR)]
+        script = ExtraScriptValue(self.search_assets.script)
+        script.type = "module"
+        config.extra_javascript.append(script)
+        config.extra_css.append(self.search_assets.style)
 
     def on_pre_build(self, config):
         # Before MkDocs cleans or writes site_dir: a build that must fail
@@ -149,6 +157,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
         self.printed = {"iso": printed, "text": chinese_date(printed)}
         self._bodies: dict[str, str] = {}
+        self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
 
     def on_files(self, files: Files, config) -> Files:
         self.entry_uris = {}  # this build's entries only (the instance outlives a preview's rebuild)
@@ -172,8 +181,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 data = compilation_docx(printable, lambda e: self._body_for(e, ""), config.site_name,
                                         self.printed["text"], lambda entry: site_url + entry.url, parts, site_url)
                 files.append(File.generated(config, printable.docx_uri, content=data))
-        for uri, name in SEARCH_ASSETS.items():
-            files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
+        for uri, data in self.search_assets.files.items():
+            files.append(File.generated(config, uri, content=data))
         files.append(File.generated(config, self.highlight_uri, abs_src_path=str(PACKAGE_DIR / "assets" / HIGHLIGHT_JS)))
         return files
 
@@ -199,7 +208,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_page_content(self, html, page, config, files):
         # Every body, the editors' and the guide's (whose tables carry
         # vocabulary values), is sanitised; only then is it markup.
-        return Markup(sanitise_html(html))  # noqa: S704
+        safe = sanitise_html(html)
+        if page.file.src_uri in self.entry_uris:  # kept for the search index: not rendered twice
+            self._page_bodies[self.entry_uris[page.file.src_uri]] = safe
+        return Markup(safe)  # noqa: S704
 
     def on_env(self, env, config, files):
         env.autoescape = autoescaped
@@ -254,7 +266,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return (config.site_url or "/").rstrip("/") + "/"
 
     def on_post_build(self, config):
-        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI)
+        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI,
+                            lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry))
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)

@@ -10,10 +10,11 @@ Layout under the output folder (``assets/casebook/search/`` in the site)::
 Every .bin file is gzip-compressed (a plain static server sends them
 as they are; the browser unpacks them with DecompressionStream).
 
-A shard is a sequence of keys, each followed by three id sets (for the
-whole entry, its title, its metadata) and a list of continuations::
+A shard is a sequence of keys, each followed by one id set per text field
+of the records (title, metadata, body, aliases: ``SETS``, named in the
+manifest) and a list of continuations::
 
-    varint byte length of the key, the key in UTF-8, set, set, set,
+    varint byte length of the key, the key in UTF-8, set, set, set, set,
     varint count, count times (varint byte length, continuation in UTF-8)
     set   = varint tag, then tag >> 1 bytes
             tag & 1 == 1: a bitmap, bit i (byte i >> 3, bit i & 7) = entry i
@@ -48,7 +49,8 @@ from casebook.search.records import FIELDS, SearchRecord
 from casebook.search.text import MAX_GRAM, fnv1a, normalise, runs, text_grams
 
 SHARD_TARGET = 6 * 1024  # average shard size the shard count aims at
-FORMAT = 2
+FORMAT = 4  # 3: the readers check it; 4: one set per field, aliases apart (ranking)
+SETS = FIELDS  # the id sets of every key, in order (see above)
 FACETS_FILE = "facets.bin"
 
 
@@ -95,10 +97,10 @@ def encode_set(ids: array, n: int, out: bytearray) -> None:
         out += payload
 
 
-Postings = dict[str, tuple[array, array, array]]
+Postings = dict[str, tuple[array, ...]]
 
 
-def _add(postings: Postings, per_field: tuple[set[str], set[str], set[str]], entry: int) -> None:
+def _add(postings: Postings, per_field: tuple[set[str], ...], entry: int) -> None:
     """``entry`` into the lists of every key, for the fields that hold it."""
     for f, keys in enumerate(per_field):
         for key in keys:
@@ -107,14 +109,14 @@ def _add(postings: Postings, per_field: tuple[set[str], set[str], set[str]], ent
 
 def collect_postings(records: list[SearchRecord]) -> tuple[Postings, Postings]:
     """Grams and minimal absent words, each -> ids of the entries where it
-    is one, in the whole entry, in its title, in its metadata (ascending)."""
+    is one, per field of ``SETS`` (ascending)."""
     def lists():
-        return array("I"), array("I"), array("I")
+        return tuple(array("I") for _ in SETS)
 
     grams: Postings = defaultdict(lists)
     absent: Postings = defaultdict(lists)
     for record in records:
-        texts = [normalise(record.text), normalise(record.title), normalise(record.meta)]
+        texts = [normalise(record.texts[name]) for name in SETS]
         _add(grams, tuple(text_grams(t) for t in texts), record.id)
         _add(absent, tuple(minimal_absent_words(runs(t), MAX_GRAM + 1) for t in texts), record.id)
     return grams, absent
@@ -153,12 +155,21 @@ def facet_columns(records: list[SearchRecord], vocabs: Vocabularies) -> list[dic
     return result
 
 
+def utf16_offset(text: str, at: int) -> int:
+    """Code point offset ``at`` of ``text`` in UTF-16 units (a browser's string index)."""
+    return at + sum(1 for c in text[:at] if ord(c) > 0xFFFF)
+
+
 def doc_json(record: SearchRecord) -> dict:
     """What a result shows: title, URL, date, type, unit, and the text the
     excerpt is cut from (metadata ``m``, body ``b``, which starts with the
-    given summary, if any)."""
+    given summary, if any); the body's headings ``h`` (offset in ``b`` in
+    UTF-16 units, id on the entry page, text); the aliases ``a`` (word,
+    the name it stands for, kind)."""
     return {"t": record.title, "u": record.url, "d": record.date, "y": record.type, "n": record.unit,
-            "m": record.meta, "b": record.body}
+            "m": record.meta, "b": record.body,
+            "h": [[utf16_offset(record.body, at), hid, text] for at, hid, text in record.headings],
+            "a": [list(term) for term in record.alias_terms]}
 
 
 def packed(data: bytes) -> bytes:
@@ -175,7 +186,7 @@ def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _record(key: str, lists: tuple[array, array, array], n: int, continuations: list[str]) -> bytes:
+def _record(key: str, lists: tuple[array, ...], n: int, continuations: list[str]) -> bytes:
     buf = bytearray()
     raw = key.encode("utf-8")
     varint(len(raw), buf)
@@ -230,6 +241,6 @@ def write_index(records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path
     digest.update(facets)
     (out_dir / FACETS_FILE).write_bytes(facets)
     manifest = {"format": FORMAT, "version": digest.hexdigest()[:12], "n": n, "shards": shard_count,
-                "grams": MAX_GRAM, "fields": list(FIELDS)}
+                "grams": MAX_GRAM, "sets": list(SETS)}
     (out_dir / "manifest.json").write_bytes(_dump(manifest))
     return IndexStats(n, len(grams), len(absent), shard_count, index_bytes, len(facets), doc_bytes)

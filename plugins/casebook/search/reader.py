@@ -1,6 +1,7 @@
-"""Reads a written index the way ``search.js`` does: the reference for the
-browser client, used by the tests and by ``scripts/bench.py`` to check
-recall and precision without a browser."""
+"""Reads a written index the way the browser's reader
+(``mkdocs/assets/search/engine.js``) does: the reference for it, used by
+the tests and by ``scripts/bench.py`` to check recall and precision
+without a browser. ``tests/js`` runs both over the same index."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.search.index import FACETS_FILE, unpacked
+from casebook.search.index import FACETS_FILE, FORMAT, SETS, unpacked
+from casebook.search.rules import WEIGHTS
 from casebook.search.text import MAX_GRAM, fnv1a, query_words, word_grams
 
-WEIGHTS = (4, 2, 1)  # a word in the title, in the metadata, only in the body
+
+class IndexFormatError(ValueError):
+    """An index written in another format than this reader reads."""
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -50,11 +54,11 @@ def decode_set(data: bytes, pos: int) -> tuple[set[int], int]:
 
 @dataclass
 class Key:
-    sets: tuple[set[int], set[int], set[int]]  # whole entry, title, metadata
+    sets: tuple[set[int], ...]  # per field of SETS: title, metadata, body, aliases
     continuations: list[str]  # a trigram's: the rest of the absent words starting with it
 
 
-NOTHING = Key((set(), set(), set()), [])
+NOTHING = Key(tuple(set() for _ in SETS), [])
 
 
 def _read_text(data: bytes, pos: int) -> tuple[str, int]:
@@ -68,7 +72,7 @@ def parse_shard(data: bytes) -> dict[str, Key]:
     while pos < len(data):
         key, pos = _read_text(data, pos)
         sets = []
-        for _ in range(3):
+        for _ in SETS:
             ids, pos = decode_set(data, pos)
             sets.append(ids)
         count, pos = read_varint(data, pos)
@@ -84,12 +88,17 @@ def parse_shard(data: bytes) -> dict[str, Key]:
 class Result:
     ids: list[int]  # ranked
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # facet key -> value name -> count
+    alias_only: set[int] = field(default_factory=set)  # found only through aliases, groups or date words
 
 
 class SearchIndex:
     def __init__(self, out_dir: Path):
         self.dir = Path(out_dir)
         self.manifest = json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
+        found = self.manifest.get("format")
+        if found != FORMAT:  # read with other rules, it would answer wrongly without a sign
+            raise IndexFormatError(f"搜索索引 {self.dir} 的格式是 {found}，本程序只读格式 {FORMAT}；"
+                                   f"请重新生成站点（make build）")
         self.n = self.manifest["n"]
         self._shards: dict[int, dict] = {}
         self._facets = None
@@ -102,39 +111,43 @@ class SearchIndex:
         return self._shards[k].get(key, NOTHING)
 
     def word_sets(self, word: str) -> list[set[int]]:
-        """The entries holding ``word``, in the whole entry, the title, the
-        metadata: those with all its grams, less those where a factor of
-        the word is a minimal absent word (see ``absent.py``)."""
+        """The entries holding ``word``, per field of ``SETS`` (title,
+        metadata, body, aliases): those with all its grams there, less
+        those where a factor of the word is a minimal absent word (see
+        ``absent.py``)."""
         grams = word_grams(word)
         keys = [self.key(g) for g in grams]
-        found = [set.intersection(*(key.sets[f] for key in keys)) for f in range(3)]
+        found = [set.intersection(*(key.sets[f] for key in keys)) for f in range(len(SETS))]
         if len(word) > MAX_GRAM:
             for start, (gram, key) in enumerate(zip(grams, keys)):
                 for rest in key.continuations:
                     if word.startswith(rest, start + MAX_GRAM):
                         absent = self.key(gram + rest).sets
-                        for f in range(3):
+                        for f in range(len(SETS)):
                             found[f] -= absent[f]
         return found
 
-    def match(self, query: str) -> dict[int, int] | None:
-        """Entry id -> score for the entries holding every query word; None
-        for a query without words (browse mode: everything matches)."""
+    def match(self, query: str) -> dict[int, tuple[int, int]] | None:
+        """Entry id -> (1 if its own text holds every word else 0, score) for
+        the entries holding every query word; None for a query without words
+        (browse mode: everything matches). A word scores by the best field
+        of the entry's own text that holds it (title, metadata, body), and
+        nothing when only an alias, group or date word holds it."""
         words = query_words(query)
         if not words:
             return None
-        scores: dict[int, int] | None = None
+        scores: dict[int, tuple[int, int]] | None = None
         for word in words:
-            found = self.word_sets(word)
-            word_score = {i: WEIGHTS[2] for i in found[0]}
-            for i in found[2]:
-                word_score[i] = WEIGHTS[1]
-            for i in found[1]:
-                word_score[i] = WEIGHTS[0]
+            title, meta, body, aliases = self.word_sets(word)
+            word_score = {i: (0, 0) for i in aliases}
+            for field_ids, weight in ((body, WEIGHTS[2]), (meta, WEIGHTS[1]), (title, WEIGHTS[0])):
+                for i in field_ids:
+                    word_score[i] = (1, weight)
             if scores is None:
                 scores = word_score
             else:
-                scores = {i: s + word_score[i] for i, s in scores.items() if i in word_score}
+                scores = {i: (own & word_score[i][0], s + word_score[i][1])
+                          for i, (own, s) in scores.items() if i in word_score}
         return scores
 
     def doc(self, entry: int) -> dict:
@@ -184,6 +197,7 @@ class SearchIndex:
             counts[facet["key"]] = tally
         if sort == "date" or scores is None:
             ranked = sorted(hits)
-        else:
-            ranked = sorted(hits, key=lambda i: (-scores[i], i))
-        return Result(ranked, counts)
+        else:  # the entries that say every word first, then by score, then newest first
+            ranked = sorted(hits, key=lambda i: (-scores[i][0], -scores[i][1], i))
+        alias_only = set() if scores is None else {i for i in hits if not scores[i][0]}
+        return Result(ranked, counts, alias_only)

@@ -1,6 +1,8 @@
 """Normalisation, word runs and character n-grams: the one place that
-decides what the index and a query see. ``search.js`` repeats these rules
-exactly (same tables, same order); change both together.
+decides what the index and a query see. The browser never has a copy of
+its own: ``rules.py`` ships these very tables (the fold table and the
+letter ranges, computed here from Python's ``unicodedata``) as a generated
+module, and ``tests/js`` checks that both readers agree.
 
 No word segmentation happens anywhere: text is cut into runs of letters and
 digits (CJK characters are letters), and every run is indexed by all its
@@ -21,7 +23,7 @@ MAX_GRAM = 3  # unigrams, bigrams and trigrams are indexed
 
 
 @lru_cache(maxsize=1)
-def _fold_table() -> dict[int, int]:
+def fold_table() -> dict[int, int]:
     """Full-width ASCII to ASCII, ideographic space to space, and lower case
     for every BMP character whose lower case is one BMP character. Each
     character maps to exactly one character, so positions never move."""
@@ -39,14 +41,15 @@ def _fold_table() -> dict[int, int]:
 
 def normalise(text: str) -> str:
     """Case- and width-folded text, same length as ``text``."""
-    return text.translate(_fold_table())
+    return text.translate(fold_table())
 
 
 @lru_cache(maxsize=1)
-def _run_re() -> re.Pattern:
-    """A run is a maximal sequence of Unicode letters (L*) and numbers (N*):
-    exactly JavaScript's ``[\\p{L}\\p{N}]``. Python's ``\\w`` differs at the
-    edges (it adds ``_`` and some symbols), so the class is built here."""
+def letter_ranges() -> tuple[tuple[int, int], ...]:
+    """The code points a run is made of, as (first, last) ranges: Unicode
+    letters (L*) and numbers (N*) in Python's ``unicodedata``. Python's
+    ``\\w`` differs at the edges (it adds ``_`` and some symbols), and a
+    browser's ``\\p{L}`` follows its own Unicode version, so neither is used."""
     ranges: list[tuple[int, int]] = []
     start = None
     for cp in range(sys.maxunicode + 2):
@@ -56,7 +59,12 @@ def _run_re() -> re.Pattern:
         elif not inside and start is not None:
             ranges.append((start, cp - 1))
             start = None
-    parts = "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in ranges)
+    return tuple(ranges)
+
+
+@lru_cache(maxsize=1)
+def _run_re() -> re.Pattern:
+    parts = "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in letter_ranges())
     return re.compile(f"[{parts}]+")
 
 
