@@ -4,73 +4,40 @@ Chromium with words drawn at random from a real entry and a hostile ?hl=."""
 
 from __future__ import annotations
 
-import json
 import random
 import re
-import shutil
-import subprocess
-import unicodedata
 from urllib.parse import quote
 
 import pytest
 from casebook.core.library import load_library
-from casebook.mkdocs.plugin import HIGHLIGHT_JS, hashed_asset_uri
+from casebook.mkdocs.search_assets import SOURCE_DIR as ASSETS
+from casebook.mkdocs.search_assets import search_assets
 from casebook.search.text import normalise
 from conftest import ROOT
 
-ASSET = ROOT / "plugins" / "casebook" / "mkdocs" / "assets" / HIGHLIGHT_JS
 
-
-def node() -> str:
-    found = shutil.which("node")
-    if found is None:  # like Chromium: missing is a failure, never a silent skip
-        pytest.fail("node is missing: apt-get install nodejs (Node 20 or later) to run tests/js/")
-    return found
-
-
-def test_the_node_unit_tests_pass():
-    result = subprocess.run([node(), "--test", "tests/js/highlight.test.mjs"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert re.search(r"^# pass [1-9]\d*$", result.stdout, re.M), result.stdout[-2000:]
-    assert re.search(r"^# fail 0$", result.stdout, re.M)
-
-
-def node_fold(texts: list[str]) -> list[str]:
-    """highlight.js's fold() of each text, run in Node on the served file."""
-    script = ("const src = require('fs').readFileSync(process.argv[1], 'utf8');"
-              "import('data:text/javascript;base64,' + Buffer.from(src).toString('base64')).then(m => {"
-              "const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-              "process.stdout.write(JSON.stringify(texts.map(t => m.fold(t).folded))); });")
-    result = subprocess.run([node(), "-e", script, str(ASSET)], input=json.dumps(texts), capture_output=True,
-                            text=True, timeout=120, check=True)
-    return json.loads(result.stdout)
-
-
-def test_what_the_search_folds_together_highlighting_folds_together():
-    """The search's rule is Python's normalise (search/text.py, the source of
-    truth); highlighting folds by NFKC and case in the browser. Every pair of
-    code points the search makes equal must fold equal here, or a found word
-    would stay unmarked."""
-    changed = [chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF and normalise(chr(cp)) != chr(cp)]
-    assert len(changed) > 1000  # A-Z, full-width forms, the ideographic space, other cases
-    folded = node_fold(changed + [normalise(c) for c in changed])
-    left, right = folded[:len(changed)], folded[len(changed):]
-    differ = [(c, hex(ord(c))) for c, a, b in zip(changed, left, right) if a != b]
-    assert differ == []
+def test_highlighting_has_no_text_rules_of_its_own():
+    """Words and folding come from the search's generated rules (text.js),
+    never from the browser's Unicode tables: the Node tests in tests/js
+    (tests/test_js.py) check the behaviour, this checks there is no copy."""
+    for name in ("highlight.js", "mark.js"):
+        source = (ASSETS / name).read_text(encoding="utf-8")
+        for own in (r"normalize\(\s*[\"']NF", r"toLowerCase", r"toUpperCase", r"\\p\{"):
+            assert not re.search(own, source), (name, own)  # (Node.normalize() merges text nodes: not text rules)
+    assert 'import RULES from "./rules.js"' in (ASSETS / "mark.js").read_text(encoding="utf-8")
 
 
 def test_entry_pages_load_the_hashed_module_and_other_pages_do_not(built_site):
-    uri = hashed_asset_uri(HIGHLIGHT_JS)
-    assert re.fullmatch(r"assets/casebook/highlight\.[0-9a-f]{8}\.js", uri)
-    assert (built_site / uri).read_bytes() == ASSET.read_bytes()
+    uri = search_assets().highlight
+    assert re.fullmatch(r"assets/casebook/app/mark\.[0-9a-f]{12}\.js", uri)
+    assert (built_site / uri).read_bytes() == search_assets().files[uri]
     library = load_library(ROOT, include_drafts=False)
     entry = library.entries[0]
     page = (built_site / entry.url / "index.html").read_text(encoding="utf-8")
     tags = re.findall(r'<script type="module" src="([^"]+)"></script>', page)
     assert len(tags) == 1 and tags[0].endswith(uri)
     for other in ("index.html", "search/index.html", "units/index.html", "stats/index.html"):
-        assert "highlight." not in (built_site / other).read_text(encoding="utf-8"), other
+        assert "/mark." not in (built_site / other).read_text(encoding="utf-8"), other
 
 
 # ---------------------------------------------------------------- in Chromium
@@ -96,7 +63,7 @@ GROUPS = """() => {
 
 
 def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", ch.lower()).lower() for ch in text)
+    return normalise(text)  # the search's rule, which the page uses through the generated tables
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,20 @@
-// Unit tests of the pure part of assets/highlight.js (node --test tests/js/).
-// The module is loaded from its source as a data: URL, so the served file is
-// exactly what is tested (a .js module beside no package.json).
+// Unit tests of the pure part of the ?hl= highlighting (assets/search/highlight.js),
+// with the search's own text rules as Python generates them (fixture.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import * as hl from "../../plugins/casebook/mkdocs/assets/search/highlight.js";
+import { TEXT } from "./fixture.js";
 
-const source = readFileSync(new URL("../../plugins/casebook/mkdocs/assets/highlight.js", import.meta.url), "utf8");
-const hl = await import("data:text/javascript;base64," + Buffer.from(source).toString("base64"));
-const { parseWords, findRanges, splitRanges, fold, MAX_PARAM, MAX_WORDS, MAX_WORD, MAX_MARKS } = hl;
+const { splitRanges, MAX_PARAM, MAX_WORDS, MAX_WORD, MAX_MARKS } = hl;
+const parseWords = (value) => hl.parseWords(value, TEXT);
+const findRanges = (source, words, limit) => hl.findRanges(source, words, TEXT, limit);
 
 /** The simple truth: every [start, end) where a word occurs, by brute force over the original string. */
 function truth(text, words) {
   const covered = new Array(text.length).fill(false);
   for (const word of words) {
     for (let i = 0; i + word.length <= text.length; i++) {
-      if (text.slice(i, i + word.length).toLowerCase() === word) covered.fill(true, i, i + word.length);
+      if (TEXT.normalise(text.slice(i, i + word.length)) === word) covered.fill(true, i, i + word.length);
     }
   }
   const ranges = [];
@@ -68,11 +68,11 @@ test("ranges: full-width and case fold, offsets in the original text", () => {
   assert.deepEqual(got, ["ＡＢＣ", "abc", "ABC", "2019", "２０１９"]);
 });
 
-test("ranges: one character folding to several (NFKC) maps back whole", () => {
-  const text = "x㍿y"; // ㍿ is 株式会社 under NFKC
-  assert.deepEqual(findRanges(text, parseWords("式会")), [[1, 2]]);
+test("ranges: astral characters stay whole; what the search does not fold is not folded", () => {
   const astral = "甲𠀀乙𠀀"; // surrogate pairs stay whole
   assert.deepEqual(findRanges(astral, parseWords("𠀀")), [[1, 3], [4, 6]]);
+  assert.deepEqual(findRanges("x㍿y", parseWords("式会")), []); // the search keeps ㍿ as it is
+  assert.deepEqual(parseWords("㍿"), []); // a symbol, not a letter: no word, as in a search query
 });
 
 test("ranges: bounded number of marks", () => {
@@ -115,7 +115,8 @@ test("split: pieces put back together give each range's text", () => {
   assert.equal(joined, "ＡＢＣ|规定|a|bc|ABC");
 });
 
-test("fold: case and width like the search, via NFKC", () => {
-  assert.equal(fold("ＡＢＣ　Ｄ").folded, "abc d");
-  assert.equal(fold("廉洁").folded, "廉洁");
+test("words come from the search's rules: the same words its query parser finds", () => {
+  for (const query of ["市场监管局 2019年", "ＰＰＴ 课件", "“以案促改”，警示教育！", "𠀀𪚥是字 ΣΊΣΥΦΟΣ"]) {
+    assert.deepEqual([...parseWords(query)].sort(), [...new Set(TEXT.runs(TEXT.normalise(query)))].sort());
+  }
 });

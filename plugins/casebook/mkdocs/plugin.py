@@ -8,7 +8,6 @@ on_page_context). Moving to another generator means rewriting this file.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -42,15 +41,6 @@ from casebook.search import INDEX_URI, build_index
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
 CSS_URI = "assets/casebook/casebook.css"
-HIGHLIGHT_JS = "highlight.js"  # entry pages only: marks the words of ?hl= (an ES module)
-
-
-def hashed_asset_uri(name: str) -> str:
-    """assets/casebook/<stem>.<8 hex of the content>.<ext>: new content, new
-    address, so no cached old copy is ever run."""
-    digest = hashlib.sha256((PACKAGE_DIR / "assets" / name).read_bytes()).hexdigest()[:8]
-    stem, ext = name.rsplit(".", 1)
-    return f"assets/casebook/{stem}.{digest}.{ext}"
 
 
 # Templates that autoescape every value: all of Casebook's, and the theme
@@ -116,7 +106,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         self._add_search_assets(config)
-        self.highlight_uri = hashed_asset_uri(HIGHLIGHT_JS)
         return config
 
     def _add_search_assets(self, config):
@@ -183,7 +172,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 files.append(File.generated(config, printable.docx_uri, content=data))
         for uri, data in self.search_assets.files.items():
             files.append(File.generated(config, uri, content=data))
-        files.append(File.generated(config, self.highlight_uri, abs_src_path=str(PACKAGE_DIR / "assets" / HIGHLIGHT_JS)))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -224,7 +212,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             data = self.plan.entries[self.entry_uris[uri]]
             context["casebook"] = data
             context["crumbs"] = data["crumbs"]
-            context["casebook_highlight_js"] = self.highlight_uri
+            context["casebook_highlight_js"] = self.search_assets.highlight
         elif (planned := self.plan.page_data(uri)) is not None:
             context["casebook"] = planned.data
             context["crumbs"] = planned.crumbs

@@ -21,7 +21,8 @@ from casebook.search.rules import rules_module
 
 SOURCE_DIR = Path(__file__).parent / "assets" / "search"
 OUT_DIR = "assets/casebook/app/"  # hashed files only: served as immutable (docs/guide/deploy/casebook.conf)
-ENTRY = "ui.js"
+ENTRY = "ui.js"  # the search box and page
+HIGHLIGHT = "mark.js"  # entry pages: the words of ?hl= marked on arrival
 STYLE = "search.css"
 _IMPORT = re.compile(r'^(import .*? from |import )"\./([a-z]+)\.js";$', re.M)
 
@@ -29,6 +30,7 @@ _IMPORT = re.compile(r'^(import .*? from |import )"\./([a-z]+)\.js";$', re.M)
 @dataclass
 class SearchAssets:
     script: str  # the entry module the pages load, a site URI
+    highlight: str  # the module entry pages load as well
     style: str
     files: dict[str, bytes] = field(default_factory=dict)  # site URI -> content
 
@@ -59,7 +61,8 @@ def search_assets() -> SearchAssets:
         return uris[name]
 
     script = emit(ENTRY)
+    highlight = emit(HIGHLIGHT)
     css = (SOURCE_DIR / STYLE).read_bytes()
     style = _hashed(STYLE[:-4], "css", css)
     files[style] = css
-    return SearchAssets(script, style, files)
+    return SearchAssets(script, highlight, style, files)
