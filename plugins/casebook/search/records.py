@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from casebook.core.entry import Entry
-from casebook.core.fields import ENTRY_TYPES
+from casebook.core import fields as F
+from casebook.core.fields import ENTRY_TYPES, UNDATED, EntryType
 from casebook.core.text import markdown_to_text
 from casebook.core.vocab import Term
 
@@ -57,9 +58,6 @@ def _term_words(terms: list[Term], with_group: bool = False) -> list[str]:
     return words
 
 
-UNDATED = "日期待填写"  # the year facet of an undated draft (the local preview only)
-
-
 def _year_words(date: str) -> list[str]:
     """The date as written and in Chinese: 2023-06-15, 2023年, 2023年6月, 2023年6月15日."""
     if not date:  # an undated draft, in the preview
@@ -79,21 +77,30 @@ def plain_body(markdown: str) -> str:
     return text.strip()
 
 
+def _words(spec: F.Field, value) -> list[str]:
+    """The search words of one field's value: a term with its aliases (and
+    group), a date also in Chinese, a choice by its Chinese name."""
+    if isinstance(value, EntryType):
+        return [value.label]
+    if isinstance(value, list):
+        return [w for item in value for w in _words(spec, item)]
+    if isinstance(value, Term):
+        return _term_words([value], with_group=spec.search_group)
+    if spec.kind == F.DATE:
+        return _year_words(value)
+    if spec.kind == F.CHOICE:
+        return [F.choice_label(spec, value)] if value else []
+    return [value] if value else []
+
+
 def make_record(entry: Entry, number: int) -> SearchRecord:
-    meta = [entry.type.label, *_term_words([entry.unit], with_group=True), *_year_words(entry.date),
-            *_term_words(entry.themes), *entry.tags, *_term_words(entry.violations),
-            *_term_words(entry.outcomes, with_group=True), entry.person, entry.report_kind, entry.source]
+    # Which text holds a field's words, and its facet, come from the field table.
+    meta = [w for spec in F.FIELDS if spec.search == F.META for w in _words(spec, getattr(entry, spec.key))]
     # A summary that is not given is the start of the body: not repeated.
-    body = [entry.summary if entry.summary_given else "", entry.lessons, plain_body(entry.body)]
-    facets = {
-        "type": [entry.type.key],
-        "unit": [entry.unit.name],
-        "themes": [t.name for t in entry.themes],
-        "year": [entry.year or UNDATED],  # one value per entry: the year column has one cell each
-        "violations": [v.name for v in entry.violations],
-        "outcomes": [o.name for o in entry.outcomes],
-        "rank": [entry.rank.name] if entry.rank else [],
-    }
+    body = [w for spec in F.FIELDS if spec.search == F.BODY and (spec.key != "summary" or entry.summary_given)
+            for w in _words(spec, getattr(entry, spec.key))]
+    body.append(plain_body(entry.body))
+    facets = {spec.facet_key: F.facet_values(entry, spec) for spec in F.facet_fields(F.FIELDS)}
     return SearchRecord(
         id=number, slug=entry.slug, url=entry.url, title=entry.title, date=entry.date, type=entry.type.key,
         unit=entry.unit.name, summary=entry.summary if entry.summary_given else "",
