@@ -217,8 +217,9 @@ def facet_value(spec: Field, value) -> str:
 
 def facet_values(entry, spec: Field) -> list[str]:
     value = getattr(entry, spec.key)
-    items = value if spec.is_list else [] if value is None else [value]
-    return [facet_value(spec, v) for v in items]
+    items = value if spec.is_list else [value]
+    # a value not written is in no facet; only an undated draft has a year (UNDATED)
+    return [facet_value(spec, v) for v in items if v is not None and (v != "" or spec.kind == DATE)]
 
 
 def choice_label(spec: Field, value: str) -> str:
