@@ -205,6 +205,11 @@ def search_facets(fields: tuple[Field, ...]) -> tuple[tuple[str, str, str], ...]
 SEARCH_FACETS = search_facets(FIELDS)
 
 
+def facet_param(key: str) -> str:
+    """The search page's URL parameter of a field's facet: facet_param("themes") == "theme"."""
+    return FIELD_BY_KEY[key].facet.param
+
+
 def facet_value(spec: Field, value) -> str:
     """One value of a field as its facet knows it: a type's key, a term's
     name, a date's year."""

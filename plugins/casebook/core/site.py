@@ -20,7 +20,7 @@ from casebook.core.history import FileDates
 from casebook.core.library import Library
 from casebook.core.related import related_entries
 from casebook.core.problems import Problem
-from casebook.core.stats import Link, Stats, build_stats, search_link
+from casebook.core.stats import TYPE, YEAR, Link, Stats, build_stats, search_link
 from casebook.core.taxonomy import (
     Paged,
     Taxonomy,
@@ -278,8 +278,8 @@ def _narrowing(type_key: str, entries: list[Entry]) -> Narrowing:
     """Links from a listing into the search page with its facets set: the
     listing's years, and the same listing sorted by date with facets to pick."""
     years = sorted({e.year for e in entries}, reverse=True)
-    return Narrowing(search_link(("type", type_key), ("sort", "date")),
-                     [(y, search_link(("type", type_key), ("year", y), ("sort", "date"))) for y in years])
+    return Narrowing(search_link((TYPE, type_key), ("sort", "date")),
+                     [(y, search_link((TYPE, type_key), (YEAR, y), ("sort", "date"))) for y in years])
 
 
 def _uri(url: str) -> str:
