@@ -132,11 +132,11 @@ def test_browse_pages_for_violations_outcomes_and_ranks_with_counts(lib):
     counts = {t.slug: t.count for t in plan.taxonomy.violations}
     assert counts == {"wei-fan-lian-jie-ji-lv": 1, "ba-xiang-gui-ding": 1}
     assert {t.slug: t.count for t in plan.taxonomy.ranks} == {"sheng-bu-ji": 0, "xiang-ke-ji": 1}
-    panel = {row["key"]: row for row in plan.entries["a"]["panel"]}
-    assert panel["rank"]["links"][0]["url"] == "ranks/xiang-ke-ji/"
-    assert panel["issued_on"]["links"][0]["text"] == "2022年4月2日"
-    assert panel["issued_on"]["links"][0]["datetime"] == "2022-04-02"
-    assert panel["violations"]["links"][0]["url"] == "violations/wei-fan-lian-jie-ji-lv/"
+    panel = {row.key: row for row in plan.entries["a"].panel}
+    assert panel["rank"].links[0].url == "ranks/xiang-ke-ji/"
+    assert panel["issued_on"].links[0].text == "2022年4月2日"
+    assert panel["issued_on"].links[0].datetime == "2022-04-02"
+    assert panel["violations"].links[0].url == "violations/wei-fan-lian-jie-ji-lv/"
 
 
 def test_a_public_build_names_only_ranks_that_public_cases_use(lib):
@@ -161,6 +161,6 @@ def test_rank_is_a_search_facet_and_the_panel_links_into_it(lib, tmp_path):
     found = index.search("", {"rank": ["乡科级"]})
     assert [library.entries[i].slug for i in found.ids] == ["a"]
     assert found.counts["rank"]["乡科级"] == 1
-    panel = plan_site(library).entries["a"]["panel"]
-    row = next(r for r in panel if r["key"] == "rank")
-    assert row["links"][0]["search"] == "rank=%E4%B9%A1%E7%A7%91%E7%BA%A7"
+    panel = plan_site(library).entries["a"].panel
+    row = next(r for r in panel if r.key == "rank")
+    assert row.links[0].search == "rank=%E4%B9%A1%E7%A7%91%E7%BA%A7"

@@ -11,7 +11,7 @@ import random
 import re
 from html.parser import HTMLParser
 from types import SimpleNamespace
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from casebook.core.bodylinks import rebase_body, relative_to, site_path

@@ -99,3 +99,20 @@ def test_bom_and_crlf_are_accepted(lib):
     library = load_library(lib)
     assert library.problems == []
     assert library.entries[0].title == "市妇联以家风建设带动清廉机关建设"
+
+
+def test_repeated_slug_with_cases_outside_the_project_is_a_problem_not_a_traceback(tmp_path):
+    """cases_dir outside the project root (mkdocs.yml ``cases_dir: ../cases``):
+    the message names both files as given, through ``paths.relative_path``."""
+    from casebook.core.library import check_entries
+
+    root, elsewhere = tmp_path / "project", tmp_path / "shared"
+    root.mkdir()
+    make_library(elsewhere)
+    cases = elsewhere / "cases"
+    first = write_entry(elsewhere, "practices/2023-06-jia-feng.md", GOOD_PRACTICE)
+    second = write_entry(elsewhere, "reports/2023-06-jia-feng.md", GOOD_PRACTICE)
+    for problems in (load_library(root, cases).problems, check_entries(root, [second], cases)):
+        [problem] = [p for p in problems if p.field == "文件名"]
+        assert problem.path == second.as_posix()
+        assert "重复" in problem.message and first.as_posix() in problem.message

@@ -163,7 +163,8 @@ def test_an_undated_draft_in_the_preview_is_in_no_year_and_searchable(tmp_path):
     from casebook.core.library import load_library
     from casebook.core.site import plan_site
     from casebook.search.index import facet_columns
-    from casebook.search.records import UNDATED, make_records
+    from casebook.core.fields import UNDATED
+    from casebook.search.records import make_records
     from conftest import copy_project
 
     copy_project(tmp_path, with_entries=True)
@@ -177,8 +178,8 @@ def test_an_undated_draft_in_the_preview_is_in_no_year_and_searchable(tmp_path):
     assert "" not in [y.name for y in plan.taxonomy.years]
     assert sum(y.count for y in plan.taxonomy.years) == len(library.entries) - 1  # all but the undated draft
     assert not any(p.src_uri.startswith("years//") for p in plan.pages)
-    panel = {row["key"]: row["links"] for row in plan.entries[draft.slug]["panel"]}
-    assert panel["date"][0]["text"] == "待填写（草稿）" and panel["date"][0]["url"] is None
+    panel = {row.key: row.links for row in plan.entries[draft.slug].panel}
+    assert panel["date"][0].text == "待填写（草稿）" and panel["date"][0].url is None
     records = make_records(library.entries)
     assert records[-1].facets["year"] == [UNDATED] and records[-1].date == ""
     facets = {f["key"]: f for f in facet_columns(records, library.vocabs)}

@@ -18,7 +18,12 @@ from casebook.core.taxonomy import build_taxonomy
 from casebook.search import make_records, write_index
 from casebook.search.absent import minimal_absent_words
 from casebook.search.index import FACETS_FILE, FORMAT, encode_set, unpacked
-from casebook.search.reader import IndexFormatError, SearchIndex, decode_set, parse_shard
+from casebook.search.reader import (
+    IndexFormatError,
+    SearchIndex,
+    decode_set,
+    parse_shard,
+)
 from casebook.search.records import SearchRecord
 from casebook.search.text import normalise, query_words, runs, text_grams, word_grams
 from libtools import make_library, write_entry

@@ -60,7 +60,7 @@ def test_every_bar_equals_the_count_of_the_entries(built_site, library):
 
 def test_discipline_totals_count_each_case_once(library):
     plan = plan_site(library)
-    stats = plan.page_data("stats/index.md").data["stats"]
+    stats = plan.page_data("stats/index.md").data.stats
     chart = next(c for c in stats.charts if c.key == "cases-by-violation")
     groups = {t.name: t.group for t in library.vocabs["violations"].terms}
     cases = [e for e in library.entries if e.type.key == "case"]
@@ -87,7 +87,7 @@ def test_listing_links_lead_to_pages_that_list_that_many(built_site, library):
 
 
 def test_cross_tables_add_up_and_match_the_entries(library):
-    stats = plan_site(library).page_data("stats/index.md").data["stats"]
+    stats = plan_site(library).page_data("stats/index.md").data.stats
     unit_year = next(t for t in stats.tables if t.key == "unit-by-year")
     years = [name for name, _ in unit_year.columns]
     counts = Counter((e.unit.name, e.year) for e in library.entries)
@@ -103,7 +103,7 @@ def test_cross_tables_add_up_and_match_the_entries(library):
 
 
 def test_each_table_is_a_csv_with_the_same_numbers(built_site, library):
-    stats = plan_site(library).page_data("stats/index.md").data["stats"]
+    stats = plan_site(library).page_data("stats/index.md").data.stats
     page = (built_site / "stats" / "index.html").read_text(encoding="utf-8")
     for uri, text in stats.csv_files().items():
         written = (built_site / uri).read_bytes()

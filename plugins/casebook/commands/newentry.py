@@ -14,25 +14,21 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from casebook.core.compose import LIST_FIELDS, entry_text
+from casebook.core import fields as F
+from casebook.core.compose import entry_text
 from casebook.core.entry import parse_entry
-from casebook.core.fields import (
-    ENTRY_TYPES,
-    FIELD_BY_KEY,
-    FIELDS,
-    REPORT_KINDS,
-    TYPE_BY_NAME,
-    EntryType,
-)
+from casebook.core.fields import ENTRY_TYPES, TYPE_BY_NAME, EntryType
 from casebook.core.paths import shown
 from casebook.core.slugs import ENTRY_SLUG_RE, entry_slug
 from casebook.core.vocab import Vocabularies, load_vocabularies
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 TYPE_CHOICES = "、".join(f"{t.key}（{t.label}）" for t in ENTRY_TYPES)
-# Flags for the fields an editor sets when creating an entry, in field order.
-FLAG_FIELDS = ("title", "unit", "date", "themes", "tags", "summary", "source", "violations", "outcomes",
-               "person", "lessons", "rank", "issued_by", "issued_on", "report_kind", "related")
+
+
+def flag_fields() -> list[F.Field]:
+    """The fields an editor sets with a flag when creating an entry, in field order."""
+    return [spec for spec in F.FIELDS if spec.flag]
 
 
 class Cancelled(Exception):
@@ -47,12 +43,10 @@ def register(subparsers) -> None:
                "--date 2023-06 --themes 家风建设,廉洁文化")
     parser.add_argument("entry_type", nargs="?", metavar="TYPE",
                         help=f"条目类型：{TYPE_CHOICES}")
-    for key in FLAG_FIELDS:
-        spec = FIELD_BY_KEY[key]
-        flag = "--" + key.replace("_", "-")
+    for spec in flag_fields():
         kinds = "" if len(spec.types) == len(ENTRY_TYPES) else f"（仅{'、'.join(TYPE_BY_NAME[t].label for t in spec.types)}）"
-        many = "；可写多个，用逗号或顿号分隔" if key in LIST_FIELDS else ""
-        parser.add_argument(flag, dest=key, metavar=spec.label, action="append" if key in LIST_FIELDS else "store",
+        many = "；可写多个，用逗号或顿号分隔" if spec.is_list else ""
+        parser.add_argument(spec.option, dest=spec.key, metavar=spec.label, action="append" if spec.is_list else "store",
                             help=f"{spec.help}{kinds}{many}")
     parser.add_argument("--draft", action="store_true", help="存为草稿（status: draft），不生成页面")
     parser.add_argument("--internal", action="store_true", help="仅限内部（audience: internal），公开版站点不包含")
@@ -72,16 +66,16 @@ def run_new(args) -> int:
         etype = _entry_type(args.entry_type, prompter)
         if isinstance(etype, str):
             return _usage(etype)
-        given = {key: _flag_value(getattr(args, key)) for key in FLAG_FIELDS}
+        given = {spec.key: _flag_value(getattr(args, spec.key, None)) for spec in flag_fields()}
         given = {key: value for key, value in given.items() if value not in (None, "", [])}
         if "date" not in given and prompter is None:
             given["date"] = dt.date.today().isoformat()
         values, errors = validate_values(given, etype, vocabs)
         if errors:
             return _usage("参数有误：\n  " + "\n  ".join(errors))
-        missing = [f for f in FIELDS if f.required and f.applies_to(etype.key) and f.key not in values]
+        missing = [f for f in F.FIELDS if f.required and f.applies_to(etype.key) and f.key not in values]
         if missing and prompter is None:
-            names = "、".join(f"--{f.key.replace('_', '-')}（{f.label}）" for f in missing)
+            names = "、".join(f"{f.option}（{f.label}）" for f in missing)
             return _usage(f"缺少必填项：{names}。\n在终端中运行时会逐项询问；或用参数给出全部必填项。")
         if missing:  # asked only when something required is missing: full flags never prompt
             values.update(ask_missing(prompter, etype, values, vocabs))
@@ -134,74 +128,82 @@ def validate_values(given: dict, etype: EntryType, vocabs: Vocabularies) -> tupl
     for the fields not given, so the rules live in one place.
     """
     stand_ins = {"title": "标题", "date": "2000"}
-    for key in ("unit", "themes", "violations", "outcomes"):
-        vocab = vocabs[FIELD_BY_KEY[key].vocabulary]
-        if vocab.terms:
-            stand_ins[key] = vocab.terms[0].name if key == "unit" else [vocab.terms[0].name]
-    values = {**{k: v for k, v in stand_ins.items() if FIELD_BY_KEY[k].applies_to(etype.key)}, **given}
+    for spec in F.FIELDS:  # a required term: the vocabulary's first
+        terms = vocabs[spec.vocabulary].terms if spec.required and spec.vocabulary else []
+        if terms:
+            stand_ins[spec.key] = [terms[0].name] if spec.is_list else terms[0].name
+    values = {**{k: v for k, v in stand_ins.items() if F.FIELD_BY_KEY[k].applies_to(etype.key)}, **given}
     parsed = parse_entry(entry_text(etype, values, body="正文\n"), "命令行", f"{etype.folder}/x.md", vocabs)
     errors = [f"{_flag(p.field)}：{p.message}" + (f"（{p.suggestion}）" if p.suggestion else "")
               for p in parsed.problems if p.field in given]
     entry = parsed.entry
     if errors or entry is None:
         return dict(given), errors
-    canonical = {"unit": entry.unit.name, "date": entry.date, "themes": [t.name for t in entry.themes],
-                 "violations": [t.name for t in entry.violations], "outcomes": [t.name for t in entry.outcomes],
-                 "rank": entry.rank.name if entry.rank else None, "issued_on": entry.issued_on}
-    return {k: canonical.get(k, v) for k, v in given.items()}, []
+    return {k: _canonical(F.FIELD_BY_KEY[k], getattr(entry, k), v) for k, v in given.items()}, []
+
+
+def _canonical(spec: F.Field, checked, given):
+    """A term by its name (not the alias given), a date normalised; else as given."""
+    if spec.vocabulary:
+        return [t.name for t in checked] if spec.is_list else checked.name if checked else None
+    return checked if spec.kind == F.DATE else given
 
 
 def _flag(key: str) -> str:
-    return f"--{key.replace('_', '-')}" if key in FIELD_BY_KEY else key
+    return F.FIELD_BY_KEY[key].option if key in F.FIELD_BY_KEY else key
 
 
 # -- asking ---------------------------------------------------------------------
 def ask_missing(prompter, etype: EntryType, values: dict, vocabs: Vocabularies) -> dict:
-    """Ask for the required values not given, then offer the optional ones."""
+    """Ask for the values not given that the field table asks for, in its
+    order (the required ones first, then the optional ones on offer)."""
     asked: dict = {}
+    questions = sorted((spec for spec in F.FIELDS if spec.ask), key=lambda spec: spec.ask)
+    for spec in questions:
+        if spec.key not in values and spec.applies_to(etype.key):
+            answer = _ask(prompter, spec, etype, vocabs)
+            if answer not in (None, "", []):
+                asked[spec.key] = answer
+    return asked
 
-    def need(key):
-        return key not in values and FIELD_BY_KEY[key].applies_to(etype.key)
 
-    if need("title"):
-        asked["title"] = prompter.text("标题：", validate=lambda s: bool(s.strip()) or "标题不能为空").strip()
-    if need("unit"):
-        units = vocabs["units"]
-        names = [n for t in units.terms for n in (t.name, *t.aliases)]
-
-        def unit_ok(text):
-            if units.resolve(text.strip()):
-                return True
-            close = units.suggest(text.strip()) if text.strip() else []
-            return "不在单位词表中" + (f"，是否指：{'、'.join(close)}？" if close else "（按 Tab 查看可选单位）")
-
-        asked["unit"] = units.resolve(prompter.autocomplete("单位（可输入部分文字，按 Tab 补全）：", names,
-                                                           validate=unit_ok).strip()).name
-    if need("date"):
+def _ask(prompter, spec: F.Field, etype: EntryType, vocabs: Vocabularies):
+    """One question, by the field's kind."""
+    if spec.kind == F.DATE:
         def date_ok(text):
-            _, errors = validate_values({"date": text.strip()}, etype, vocabs)
+            _, errors = validate_values({spec.key: text.strip()}, etype, vocabs)
             return True if not errors else errors[0].split("：", 1)[-1]
 
         today = dt.date.today().isoformat()
         # Not pre-filled: typing into a filled field appended (2026-11-222023.6.1).
-        written = prompter.text(f"日期（YYYY-MM-DD、YYYY-MM 或 YYYY；直接回车为今天 {today}）：",
+        written = prompter.text(f"{spec.label}（YYYY-MM-DD、YYYY-MM 或 YYYY；直接回车为今天 {today}）：",
                                 validate=lambda text: date_ok(text or today)).strip() or today
-        asked["date"] = validate_values({"date": written}, etype, vocabs)[0]["date"]
-    for key in ("themes", "violations", "outcomes"):
-        if need(key):
-            asked[key] = _ask_terms(prompter, vocabs[FIELD_BY_KEY[key].vocabulary])
-    if need("report_kind"):
-        asked["report_kind"] = prompter.select("报告类型：", list(REPORT_KINDS))
-    for key in ("person", "lessons") if etype.key == "case" else ():
-        if need(key):
-            answer = prompter.text(f"{FIELD_BY_KEY[key].label}（可留空，回车跳过）：").strip()
-            if answer:
-                asked[key] = answer
-    if need("tags"):
-        answer = prompter.text("标签（可留空；多个用逗号分隔）：").strip()
-        if answer:
-            asked["tags"] = _flag_value([answer])
-    return asked
+        return validate_values({spec.key: written}, etype, vocabs)[0][spec.key]
+    if spec.kind == F.VOCAB:
+        return _ask_term(prompter, vocabs[spec.vocabulary])
+    if spec.kind == F.VOCAB_LIST:
+        return _ask_terms(prompter, vocabs[spec.vocabulary])
+    if spec.kind == F.CHOICE:
+        return prompter.select(f"{spec.label}：", list(spec.choices))
+    if spec.required:
+        return prompter.text(f"{spec.label}：", validate=lambda s: bool(s.strip()) or f"{spec.label}不能为空").strip()
+    if spec.is_list:
+        answer = prompter.text(f"{spec.label}（可留空；多个用逗号分隔）：").strip()
+        return _flag_value([answer]) if answer else []
+    return prompter.text(f"{spec.label}（可留空，回车跳过）：").strip()
+
+
+def _ask_term(prompter, vocab) -> str:
+    names = [n for t in vocab.terms for n in (t.name, *t.aliases)]
+
+    def known(text):
+        if vocab.resolve(text.strip()):
+            return True
+        close = vocab.suggest(text.strip()) if text.strip() else []
+        return f"不在{vocab.label}词表中" + (f"，是否指：{'、'.join(close)}？" if close else f"（按 Tab 查看可选{vocab.label}）")
+
+    return vocab.resolve(prompter.autocomplete(f"{vocab.label}（可输入部分文字，按 Tab 补全）：", names,
+                                               validate=known).strip()).name
 
 
 def _ask_terms(prompter, vocab) -> list[str]:

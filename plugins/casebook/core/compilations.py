@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 
+from casebook.core import fields as F
 from casebook.core.dates import chinese_date
 from casebook.core.entry import Entry
 from casebook.core.fields import ENTRY_TYPES, FIELD_BY_KEY, TYPE_BY_NAME
@@ -38,16 +39,9 @@ from casebook.core.yamlsource import load_yaml, yaml_problem
 FILE_NAME = "compilations.yml"
 PART_SIZE = 100  # entries per printed part (分册) at most: a volume one prints for a meeting
 MAX_DECLARED = 500  # entries an editor may list by name
-# filter key -> (Chinese key, vocabulary, label); year and type are checked by hand
-FILTERS = {
-    "type": ("类型", None, "类型"),
-    "unit": ("单位", "units", "单位"),
-    "theme": ("主题", "themes", "主题"),
-    "year": ("年份", None, "年份"),
-    "violation": ("违纪类型", "violations", "违纪类型"),
-    "outcome": ("处理结果", "outcomes", "处理结果"),
-    "rank": ("职级", "ranks", "职级"),
-}
+# filter key -> (Chinese key, vocabulary, label): the search facets, whose URL
+# parameters they are; year and type are checked by hand
+FILTERS = {f.facet.param: (f.facet.label, f.vocabulary, f.facet.label) for f in F.facet_fields(F.FIELDS)}
 FILTER_BY_NAME = {**{k: k for k in FILTERS}, **{v[0]: k for k, v in FILTERS.items()}}
 KEYS = {"name": "名称", "title": "标题", "foreword": "前言", "compiler": "编者", "filter": "筛选", "entries": "条目"}
 KEY_BY_NAME = {**{k: k for k in KEYS}, **{v: k for k, v in KEYS.items()}}
@@ -286,11 +280,7 @@ class _Checker:
 
 
 def _matches(entry: Entry, filters: dict[str, list[str]]) -> bool:
-    values = {
-        "type": [entry.type.key], "unit": [entry.unit.name], "theme": [t.name for t in entry.themes],
-        "year": [entry.year], "violation": [v.name for v in entry.violations],
-        "outcome": [o.name for o in entry.outcomes], "rank": [entry.rank.name] if entry.rank else [],
-    }
+    values = {f.facet.param: F.facet_values(entry, f) for f in F.facet_fields(F.FIELDS)}
     return all(set(values[key]) & set(wanted) for key, wanted in filters.items())
 
 

@@ -8,27 +8,26 @@ import re
 
 import yaml
 
-from casebook.core.fields import FIELDS, EntryType
+from casebook.core import fields as F
+from casebook.core.fields import EntryType
 from casebook.core.review import TEMPLATE_BODIES
-
-LIST_FIELDS = ("themes", "tags", "violations", "outcomes", "related")
 
 
 def entry_text(etype: EntryType, values: dict, body: str | None = None) -> str:
     lines = ["---"]
-    for spec in FIELDS:  # field order, as in the guide
+    for spec in F.FIELDS:  # field order, as in the guide
         if spec.key in values and spec.key != "type":
-            lines.append(f"{spec.key}: {_yaml(spec.key, values[spec.key])}")
+            lines.append(f"{spec.key}: {_yaml(spec, values[spec.key])}")
     if body is None and "status" not in values:  # the template's hints must be replaced before it is published
         lines.append("status: draft")
     lines += ["---", "", body if body is not None else TEMPLATE_BODIES[etype.key]]
     return "\n".join(lines)
 
 
-def _yaml(key: str, value) -> str:
-    if key in ("date", "issued_on"):
+def _yaml(spec: F.Field, value) -> str:
+    if spec.kind == F.DATE:
         return str(value)  # unquoted: YYYY, YYYY-MM or YYYY-MM-DD all read back as intended
-    return yaml_value(list(value) if key in LIST_FIELDS else str(value))
+    return yaml_value(list(value) if spec.is_list else str(value))
 
 
 def yaml_value(value) -> str:

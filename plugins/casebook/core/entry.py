@@ -12,14 +12,7 @@ import yaml
 from rapidfuzz import process
 
 from casebook.core import fields as F
-from casebook.core.fields import (
-    FIELD_BY_KEY,
-    FIELD_BY_NAME,
-    FIELDS,
-    TYPE_BY_FOLDER,
-    TYPE_BY_NAME,
-    EntryType,
-)
+from casebook.core.fields import TYPE_BY_FOLDER, TYPE_BY_NAME, EntryType
 from casebook.core.paths import relative_path
 from casebook.core.prepass import prepass
 from casebook.core.problems import Problem
@@ -37,33 +30,40 @@ FIRST_YEAR = 1949
 
 @dataclass
 class Entry:
+    """One checked entry. Its field values (``fields.FIELDS``, all but the
+    type) are in ``values`` and read as attributes: ``entry.unit`` (a Term),
+    ``entry.themes``, ``entry.date`` (normalised: YYYY, YYYY-MM or
+    YYYY-MM-DD; "" only in a draft not yet dated); a field not written reads
+    as its empty value."""
+
     slug: str
     type: EntryType
     path: str  # relative to the project root
     src_uri: str  # relative to cases/, e.g. practices/<slug>.md
-    title: str
-    unit: Term
-    date: str  # as written, normalised: YYYY, YYYY-MM or YYYY-MM-DD; "" only in a draft not yet dated
-    themes: list[Term]
     body: str
     body_line: int  # line of the first body line in the file
-    tags: list[str] = field(default_factory=list)
-    summary: str = ""  # given, or filled in by the library from the rendered body
-    summary_given: bool = False
-    source: str = ""
-    status: str = "published"
-    audience: str = "public"
-    related: list[str] = field(default_factory=list)
-    related_line: int = 0  # where `related` is written, for cross-entry problems
-    violations: list[Term] = field(default_factory=list)
-    outcomes: list[Term] = field(default_factory=list)
-    person: str = ""
-    lessons: str = ""
-    report_kind: str = ""
+    values: dict = field(default_factory=dict)  # field key -> checked value
+    lines: dict = field(default_factory=dict)  # field key -> line where it is written
+    summary_given: bool = False  # else ``summary`` is filled in by the library from the rendered body
     review_notes: list[tuple[int, str]] = field(default_factory=list)  # a draft's 待核对 lines, for the preview
-    rank: Term | None = None
-    issued_by: str = ""
-    issued_on: str = ""  # normalised like ``date``
+
+    def __getattr__(self, name: str):
+        # Only reached when ``name`` is not an attribute: a field's value.
+        spec = F.FIELD_BY_KEY.get(name)
+        if spec is None or "values" not in self.__dict__:
+            raise AttributeError(name)
+        return self.values.get(name, spec.empty())
+
+    def __setattr__(self, name: str, value) -> None:
+        if name != "type" and name in F.FIELD_BY_KEY and "values" in self.__dict__:
+            self.values[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    @property
+    def related_line(self) -> int:
+        """Where ``related`` is written, for cross-entry problems."""
+        return self.lines.get("related", 2)
 
     @property
     def year(self) -> str:
@@ -179,11 +179,11 @@ class _EntryChecker:
         lines: dict = {}
         written: dict = {}  # field -> [(line, value, key as written)]
         for key, value in data.items():
-            spec = FIELD_BY_NAME.get(str(key).strip())
+            spec = F.FIELD_BY_NAME.get(str(key).strip())
             occurrences = data.repeated.get(key, [(data.key_lines.get(key, 1), value)])
             if spec is None:
                 line = occurrences[0][0] + 1
-                close = process.extractOne(str(key), list(FIELD_BY_NAME))
+                close = process.extractOne(str(key), list(F.FIELD_BY_NAME))
                 hint = f"是否指 {close[0]}？" if close and close[1] >= 60 else "可用字段见编辑指南"
                 # Fatal: a misspelt `audience`/`status` must not publish an entry.
                 self.problem(line, str(key), f"未知字段“{key}”", hint)
@@ -213,7 +213,7 @@ class _EntryChecker:
         # With an unknown or conflicting type, check what every type needs, plus
         # what the folder's type needs: no cascade of bogus "missing" problems.
         rules_type = etype or TYPE_BY_FOLDER.get(folder)
-        for spec in FIELDS:
+        for spec in F.FIELDS:
             applies = spec.applies_to(rules_type.key) if rules_type else len(spec.types) == len(F.ENTRY_TYPES)
             if spec.required and spec.key not in values and applies:
                 self.problem(2, spec.key, f"缺少必填字段 {spec.key}（{spec.alias}）", f"例如 {spec.key}: {spec.example}")
@@ -222,36 +222,39 @@ class _EntryChecker:
                 self.problem(line_of(spec.key), spec.key, f"字段 {spec.key} 只适用于{kinds}", "删除该字段或检查条目类型",
                              fatal=False)
 
-        title = self.text(values, "title", line_of("title"))
-        unit = self.term(values, "unit", line_of("unit"))
-        status = self.choice(values, "status", line_of("status")) or "published"
-        date = self.date(values.get("date"), line_of("date"), draft=status == "draft") if "date" in values else None
-        issued_on = self.date(values.get("issued_on"), line_of("issued_on"), "issued_on") if "issued_on" in values else ""
-        themes = self.terms(values, "themes", line_of("themes"))
-        violations = self.terms(values, "violations", line_of("violations"))
-        outcomes = self.terms(values, "outcomes", line_of("outcomes"))
-        audience = self.choice(values, "audience", line_of("audience")) or "public"
-        report_kind = self.choice(values, "report_kind", line_of("report_kind"))
-        related = [self.related_slug(s, line_of("related")) for s in self.strings(values, "related", line_of("related"))]
-        summary = self.text(values, "summary", line_of("summary"))
-        rank = self.term(values, "rank", line_of("rank"))
-        issued_by = self.text(values, "issued_by", line_of("issued_by"))
+        # status first: a draft may leave its date empty
+        status = self.choice(values, "status", line_of("status")) or F.FIELD_BY_KEY["status"].default
+        read = {"status": status}
+        for spec in F.FIELDS:
+            if spec.key not in read and spec.key != "type":  # the type is decided above
+                read[spec.key] = self.read(spec, values, line_of(spec.key), draft=status == "draft")
         if not body.strip():
             self.problem(body_line - 1, "正文", "正文为空", "在第二个 --- 之后写正文", fatal=False)
 
-        if self.fatal or etype is None or unit is None or date is None or not title:
+        required = [s.key for s in F.FIELDS if s.required and s.key != "type" and (etype is None or s.applies_to(etype.key))]
+        if self.fatal or etype is None or any(read[key] is None or read[key] == [] for key in required):
             return None
-        return Entry(
-            slug=slug, type=etype, path=self.rel, src_uri=self.src_uri, title=title, unit=unit, date=date,
-            themes=themes, body=body, body_line=body_line,
-            tags=self.strings(values, "tags", line_of("tags")),
-            summary=summary, summary_given=bool(summary),
-            source=self.text(values, "source", line_of("source")), status=status, audience=audience,
-            related=related, related_line=line_of("related"), violations=violations, outcomes=outcomes,
-            person=self.text(values, "person", line_of("person")),
-            lessons=self.text(values, "lessons", line_of("lessons")), report_kind=report_kind or "",
-            rank=rank, issued_by=issued_by, issued_on=issued_on or "",
-        )
+        return Entry(slug=slug, type=etype, path=self.rel, src_uri=self.src_uri, body=body, body_line=body_line,
+                     values=read, lines={key: line_of(key) for key in read}, summary_given=bool(read.get("summary")))
+
+    def read(self, spec: F.Field, values: dict, line: int, draft: bool):
+        """A field's checked value by its kind; its empty value when not
+        written (None, [], "" or the choice's default), None when refused."""
+        if spec.key not in values:
+            return spec.empty()
+        if spec.kind == F.DATE:
+            return self.date(values.get(spec.key), line, spec.key, draft=draft)
+        if spec.kind == F.CHOICE:
+            return self.choice(values, spec.key, line) or spec.default
+        if spec.kind == F.VOCAB:
+            return self.term(values, spec.key, line)
+        if spec.kind == F.VOCAB_LIST:
+            return self.terms(values, spec.key, line)
+        if spec.kind == F.SLUG_LIST:
+            return [self.related_slug(s, spec.key, line) for s in self.strings(values, spec.key, line)]
+        if spec.kind == F.TEXT_LIST:
+            return self.strings(values, spec.key, line)
+        return self.text(values, spec.key, line)
 
     def entry_type(self, values: dict, lines: dict, folder: str) -> EntryType | None:
         by_folder = TYPE_BY_FOLDER.get(folder)
@@ -273,7 +276,7 @@ class _EntryChecker:
         return declared
 
     def text(self, values: dict, key: str, line: int) -> str:
-        spec = FIELD_BY_NAME[key]
+        spec = F.FIELD_BY_NAME[key]
         value = values.get(key)
         if isinstance(value, (dict, list)):
             self.problem(line, key, f"{spec.label}应为一段文字", "去掉列表或缩进，写在同一行")
@@ -294,19 +297,19 @@ class _EntryChecker:
         if isinstance(value, str):
             items = [p for p in _LIST_SPLIT.split(value) if p.strip()]
         elif isinstance(value, dict):
-            self.problem(line, key, f"{FIELD_BY_NAME[key].label}应为列表", f"写作 {key}: [甲, 乙]")
+            self.problem(line, key, f"{F.FIELD_BY_NAME[key].label}应为列表", f"写作 {key}: [甲, 乙]")
             return []
         elif isinstance(value, list):
             items = []
             for item in value:
                 if isinstance(item, (dict, list)):
-                    self.problem(line, key, f"{FIELD_BY_NAME[key].label}的每一项应为一段文字", f"写作 {key}: [甲, 乙]")
+                    self.problem(line, key, f"{F.FIELD_BY_NAME[key].label}的每一项应为一段文字", f"写作 {key}: [甲, 乙]")
                     continue
                 items.extend(str(item).split("，"))  # [甲，乙]: reported by the pre-pass, understood here
         else:
             items = [str(value)]
         items = [i.strip() for i in items if i.strip()]
-        spec = FIELD_BY_NAME[key]
+        spec = F.FIELD_BY_NAME[key]
         if len(items) > spec.max_items:
             self.problem(line, key, f"{spec.label}写了 {len(items)} 项，超过上限 {spec.max_items}", "只保留最主要的几项")
             return []
@@ -322,7 +325,7 @@ class _EntryChecker:
             return None
         value = values[key]
         if isinstance(value, (list, dict)):
-            self.problem(line, key, f"{FIELD_BY_NAME[key].label}只能写一个", f"例如 {key}: {FIELD_BY_NAME[key].example}")
+            self.problem(line, key, f"{F.FIELD_BY_NAME[key].label}只能写一个", f"例如 {key}: {F.FIELD_BY_NAME[key].example}")
             return None
         return self.resolve(key, str(value if value is not None else "").strip(), line)
 
@@ -330,8 +333,8 @@ class _EntryChecker:
         if key not in values:
             return []
         names = self.strings(values, key, line)
-        if not names and FIELD_BY_NAME[key].required:
-            self.problem(line, key, f"{FIELD_BY_NAME[key].label}至少要写一个", f"例如 {key}: {FIELD_BY_NAME[key].example}")
+        if not names and F.FIELD_BY_NAME[key].required:
+            self.problem(line, key, f"{F.FIELD_BY_NAME[key].label}至少要写一个", f"例如 {key}: {F.FIELD_BY_NAME[key].example}")
         found: list[Term] = []
         for name in names:
             term = self.resolve(key, name, line)
@@ -340,9 +343,9 @@ class _EntryChecker:
         return found
 
     def resolve(self, key: str, value: str, line: int) -> Term | None:
-        vocab = self.vocabs[FIELD_BY_NAME[key].vocabulary]
+        vocab = self.vocabs[F.FIELD_BY_NAME[key].vocabulary]
         if not value:
-            self.problem(line, key, f"{vocab.label}不能为空", f"例如 {key}: {FIELD_BY_NAME[key].example}")
+            self.problem(line, key, f"{vocab.label}不能为空", f"例如 {key}: {F.FIELD_BY_NAME[key].example}")
             return None
         term = vocab.resolve(value)
         if term is None:
@@ -355,7 +358,7 @@ class _EntryChecker:
     def choice(self, values: dict, key: str, line: int) -> str | None:
         if key not in values:
             return None
-        spec = FIELD_BY_NAME[key]
+        spec = F.FIELD_BY_NAME[key]
         if isinstance(values[key], (list, dict)):
             self.problem(line, key, f"{spec.label}只能写一个值", f"可选：{'、'.join(spec.choices)}")
             return None
@@ -374,7 +377,7 @@ class _EntryChecker:
             value = value.date()
         if isinstance(value, dt.date):
             value = value.isoformat()  # range-checked below like any other form
-        label = FIELD_BY_KEY[key].label
+        label = F.FIELD_BY_KEY[key].label
         if key == "date" and (value is None or (isinstance(value, str) and not value.strip())):
             self.problem(line, "date", "还没有填写日期", "填写材料的形成日期，写作 2023-06-15、2023-06 或 2023",
                          fatal=not draft)
@@ -404,9 +407,9 @@ class _EntryChecker:
             return None
         return "-".join([year] + [p.zfill(2) for p in (month, day) if p])
 
-    def related_slug(self, slug: str, line: int) -> str:
+    def related_slug(self, slug: str, key: str, line: int) -> str:
         if slug.endswith(".md"):
-            self.problem(line, "related", f"相关条目“{slug}”不要带 .md", f"改为 {slug[:-3]}", fatal=False)
+            self.problem(line, key, f"{F.FIELD_BY_KEY[key].label}“{slug}”不要带 .md", f"改为 {slug[:-3]}", fatal=False)
             slug = slug[:-3]
         return slug.split("/")[-1]
 
@@ -417,7 +420,7 @@ _RESTRICTIVENESS = {"status": ("published", "draft"), "audience": ("public", "in
 
 
 def _strictest(key: str, written: list, current: str) -> str:
-    spec = FIELD_BY_KEY[key]
+    spec = F.FIELD_BY_KEY[key]
     order = _RESTRICTIVENESS[key]
     found = [current]
     for _, value, _ in written:
@@ -449,7 +452,7 @@ def written_date(text: str) -> str | None:
     if not isinstance(data, dict):
         return None
     checker = _EntryChecker("", "", None)
-    for key in ("date", FIELD_BY_KEY["date"].alias):
+    for key in ("date", F.FIELD_BY_KEY["date"].alias):
         if key in data:
             checker.raw["date"] = data.raw.get(key)
             return checker.date(data[key], 0)

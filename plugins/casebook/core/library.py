@@ -9,6 +9,7 @@ from typing import Callable
 
 from rapidfuzz import process
 
+from casebook.core import fields as F
 from casebook.core.compilations import FILE_NAME as COMPILATIONS_FILE
 from casebook.core.compilations import DeclaredCompilation, read_compilations
 from casebook.core.entry import Entry, read_entry_file
@@ -109,7 +110,9 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
 
 def used_terms_only(vocabs: Vocabularies, entries: list[Entry]) -> Vocabularies:
     """The vocabularies with only the terms these entries carry."""
-    used = {id(t) for e in entries for t in (e.unit, *e.themes, *e.violations, *e.outcomes, e.rank) if t}
+    terms = [spec for spec in F.FIELDS if spec.vocabulary]
+    used = {id(t) for e in entries for spec in terms
+            for t in (getattr(e, spec.key) if spec.is_list else [getattr(e, spec.key)]) if t}
     pruned = {}
     for name, vocab in vocabs.by_name.items():
         kept = Vocabulary(name)

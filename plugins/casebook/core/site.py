@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from casebook.core import fields as F
 from casebook.core.compilations import (
     KIND_LABELS,
     Compilation,
@@ -14,12 +15,14 @@ from casebook.core.compilations import (
 )
 from casebook.core.dates import chinese_date
 from casebook.core.entry import Entry
-from casebook.core.fields import ENTRY_TYPES, FIELD_BY_KEY, SEARCH_FACETS
+from casebook.core.fields import ENTRY_TYPES, EntryType
 from casebook.core.history import FileDates
 from casebook.core.library import Library
+from casebook.core.problems import Problem
 from casebook.core.related import related_entries
-from casebook.core.stats import build_stats, search_link
+from casebook.core.stats import TYPE, YEAR, Link, Stats, build_stats, search_link
 from casebook.core.taxonomy import (
+    Paged,
     Taxonomy,
     TermGroup,
     TermPage,
@@ -48,20 +51,131 @@ CASE_INDEXES = ("violations", "outcomes", "ranks")  # browse pages of warning ca
 TYPE_SECTIONS = {t.key: (t.label, f"{t.folder}/") for t in ENTRY_TYPES}
 
 
+# -- what each template receives (as ``casebook``) -----------------------------
+@dataclass(frozen=True)
+class When:
+    """A date shown in Chinese, with its ISO form for <time datetime>."""
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PanelValue:
+    text: str
+    url: str | None = None  # a page of the site listing this value's entries
+    search: str | None = None  # query of the facet search for this value on /search/
+    search_title: str = ""
+    datetime: str = ""  # a date: ISO form for <time datetime>
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    key: str  # field key (CSS class)
+    label: str
+    links: list[PanelValue]
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """Links from a listing into the search page with its facets set."""
+    all: Link
+    years: list[tuple[str, Link]]
+
+
+@dataclass(frozen=True)
+class EntryView:
+    entry: Entry
+    related: list[Entry]
+    panel: list[PanelRow]
+    crumbs: list[tuple[str, str]]
+    updated: When | None
+
+
+@dataclass(frozen=True)
+class HomeView:
+    totals: list[tuple[EntryType, int]]
+    total: int
+    latest: list[Entry]
+    unit_groups: list[TermGroup]
+    themes: list[TermPage]
+    years: list[TermPage]
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class ListingView:
+    type: EntryType
+    paged: Paged
+    count: int
+    narrow: Narrowing
+    browse: list[tuple[str, str]]
+    compilation: Compilation | None
+
+
+@dataclass(frozen=True)
+class GroupsView:
+    groups: list[TermGroup]
+    group_counts: bool = False
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class TermsView:
+    kind: str
+    terms: list[TermPage]
+
+
+@dataclass(frozen=True)
+class TermView:
+    term: TermPage
+    paged: Paged
+    by_type: list
+    section: tuple[str, str]
+    narrow: Link | None
+    compilation: Compilation | None
+
+
+@dataclass(frozen=True)
+class CompilationsView:
+    groups: list[tuple[str, list[Compilation]]]
+
+
+@dataclass(frozen=True)
+class CompilationView:
+    compilation: Compilation
+    kind: str
+    facts: dict[str, list[tuple[str, str]]]  # slug -> (label, text)
+
+
+@dataclass(frozen=True)
+class StatsView:
+    stats: Stats
+
+
+@dataclass(frozen=True)
+class SearchView:
+    pass
+
+
+@dataclass(frozen=True)
+class ProblemsView:
+    problems: list[Problem]
+
+
 @dataclass
 class PlannedPage:
     src_uri: str  # where the generator puts it; decides the URL
     title: str
     template: str  # under casebook/
-    data: dict = field(default_factory=dict)
+    data: object = field(default_factory=SearchView)  # one of the views above
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, url) above this page
 
 
 @dataclass
 class SitePlan:
     pages: list[PlannedPage]
-    entries: dict[str, dict]  # slug -> data for the entry page
-    home: dict
+    entries: dict[str, EntryView]  # slug -> the entry page's view
+    home: HomeView
     taxonomy: Taxonomy
     files: dict[str, str] = field(default_factory=dict)  # site path -> text of a generated download (CSV)
     compilations: list[Compilation] = field(default_factory=list)
@@ -89,65 +203,65 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
             title = label if paged.number == 1 else f"{label}（第 {paged.number} 页）"
             crumbs = [HOME] if paged.number == 1 else [HOME, (label, url)]
             pages.append(PlannedPage(_uri(paged.url), title, "listing.html",
-                                     {"type": listing.type, "paged": paged, "count": listing.count,
-                                      "narrow": _narrowing(listing.type.key, listing.entries),
-                                      "browse": [SECTIONS[k] for k in CASE_INDEXES] if listing.type.key == "case" else [],
-                                      "compilation": compilation_of.get(f"type-{listing.type.folder}")},
+                                     ListingView(listing.type, paged, listing.count,
+                                                 _narrowing(listing.type.key, listing.entries),
+                                                 [SECTIONS[k] for k in CASE_INDEXES] if listing.type.key == "case" else [],
+                                                 compilation_of.get(f"type-{listing.type.folder}")),
                                      crumbs))
 
     pages.append(PlannedPage("units/index.md", "按单位", "groups.html",
-                             {"groups": tax.unit_groups, "group_counts": True}, [HOME]))
+                             GroupsView(tax.unit_groups, group_counts=True), [HOME]))
     cases_crumbs = [HOME, TYPE_SECTIONS["case"]]
     pages.append(PlannedPage("violations/index.md", "违纪类型", "groups.html",
-                             {"groups": tax.violation_groups,
-                              "lead": "警示案例按违纪类型浏览，按所属纪律（六大纪律）分组。"}, cases_crumbs))
+                             GroupsView(tax.violation_groups, lead="警示案例按违纪类型浏览，按所属纪律（六大纪律）分组。"),
+                             cases_crumbs))
     pages.append(PlannedPage("outcomes/index.md", "处理结果", "groups.html",
-                             {"groups": tax.outcome_groups,
-                              "lead": "警示案例按处理结果浏览，按处理的性质分组。"}, cases_crumbs))
-    pages.append(PlannedPage("ranks/index.md", "职级", "terms.html", {"kind": "ranks", "terms": tax.ranks},
+                             GroupsView(tax.outcome_groups, lead="警示案例按处理结果浏览，按处理的性质分组。"),
+                             cases_crumbs))
+    pages.append(PlannedPage("ranks/index.md", "职级", "terms.html", TermsView("ranks", tax.ranks),
                              cases_crumbs))
     pages.append(PlannedPage("themes/index.md", "按主题", "terms.html",
-                             {"kind": "themes", "terms": tax.themes}, [HOME]))
-    pages.append(PlannedPage("years/index.md", "按年份", "terms.html", {"kind": "years", "terms": tax.years}, [HOME]))
-    pages.append(PlannedPage("tags/index.md", "标签", "terms.html", {"kind": "tags", "terms": tax.tags}, [HOME]))
+                             TermsView("themes", tax.themes), [HOME]))
+    pages.append(PlannedPage("years/index.md", "按年份", "terms.html", TermsView("years", tax.years), [HOME]))
+    pages.append(PlannedPage("tags/index.md", "标签", "terms.html", TermsView("tags", tax.tags), [HOME]))
     for term in [*tax.units, *tax.themes, *tax.years, *tax.tags, *tax.violations, *tax.outcomes, *tax.ranks]:
         pages.extend(_term_pages(term, per_page, compilation_of.get(f"{_COMPILATION_KIND.get(term.kind)}-{term.slug}")))
     pages.append(PlannedPage("compilations/index.md", "汇编", "compilations.html",
-                             {"groups": [(label, [c for c in compilations if c.kind == kind])
-                                         for kind, label in KIND_LABELS.items()
-                                         if any(c.kind == kind for c in compilations)]}, [HOME]))
+                             CompilationsView([(label, [c for c in compilations if c.kind == kind])
+                                               for kind, label in KIND_LABELS.items()
+                                               if any(c.kind == kind for c in compilations)]), [HOME]))
     for comp in compilations:
         crumbs = [HOME, SECTIONS["compilations"]]
         if comp.parts:  # a front page naming the parts, then a page per part
             pages.append(PlannedPage(_uri(comp.url), comp.title, "compilation_parts.html",
-                                     {"compilation": comp, "kind": KIND_LABELS[comp.kind]}, crumbs))
+                                     CompilationView(comp, KIND_LABELS[comp.kind], {}), crumbs))
             crumbs = [*crumbs, (comp.title, comp.url)]
         for part in comp.printable:
             pages.append(PlannedPage(_uri(part.url), part.full_title, "compilation.html",
-                                     {"compilation": part, "kind": KIND_LABELS[comp.kind],
-                                      "facts": {e.slug: entry_facts(e) for e in part.entries}}, crumbs))
+                                     CompilationView(part, KIND_LABELS[comp.kind],
+                                                     {e.slug: entry_facts(e) for e in part.entries}), crumbs))
     stats = build_stats(library, tax)
-    pages.append(PlannedPage("stats/index.md", "统计", "stats.html", {"stats": stats}, [HOME]))
-    pages.append(PlannedPage("search/index.md", "搜索", "search.html", {}, [HOME]))
+    pages.append(PlannedPage("stats/index.md", "统计", "stats.html", StatsView(stats), [HOME]))
+    pages.append(PlannedPage("search/index.md", "搜索", "search.html", SearchView(), [HOME]))
     if library.problems and library.profile != "public":
         pages.append(PlannedPage("problems/index.md", "内容问题", "problems.html",
-                                 {"problems": library.problems}, [HOME]))
+                                 ProblemsView(library.problems), [HOME]))
 
     related = related_entries(entries)
     entry_data = {
-        e.slug: {"entry": e, "related": related.get(e.slug, []), "panel": entry_panel(e, tax),
-                 "crumbs": [HOME, TYPE_SECTIONS[e.type.key]], "updated": _when(dates.get(e.path, FileDates()).updated)}
+        e.slug: EntryView(e, related.get(e.slug, []), entry_panel(e, tax), [HOME, TYPE_SECTIONS[e.type.key]],
+                          when(dates.get(e.path, FileDates()).updated))
         for e in entries
     }
-    home = {
-        "totals": [(t.type, t.count) for t in tax.types],
-        "total": tax.total,
-        "latest": latest_additions(entries, dates)[:LATEST_ON_HOME],
-        "unit_groups": [TermGroup(g.name, [t for t in g.terms if t.count]) for g in tax.unit_groups],
-        "themes": sorted((t for t in tax.themes if t.count), key=lambda t: -t.count),
-        "years": tax.years,
-        "problems": library.problems if library.profile != "public" else [],
-    }
+    home = HomeView(
+        totals=[(t.type, t.count) for t in tax.types],
+        total=tax.total,
+        latest=latest_additions(entries, dates)[:LATEST_ON_HOME],
+        unit_groups=[TermGroup(g.name, [t for t in g.terms if t.count]) for g in tax.unit_groups],
+        themes=sorted((t for t in tax.themes if t.count), key=lambda t: -t.count),
+        years=tax.years,
+        problems=library.problems if library.profile != "public" else [],
+    )
     return SitePlan(pages, entry_data, home, tax, stats.csv_files(), compilations)
 
 
@@ -161,18 +275,16 @@ def _negated(iso: str) -> tuple:
     return (0, tuple(-int(p) for p in iso.split("-"))) if iso else (1,)
 
 
-def _when(iso: str) -> dict | None:
-    return {"iso": iso, "text": chinese_date(iso)} if iso else None
+def when(iso: str) -> When | None:
+    return When(iso, chinese_date(iso)) if iso else None
 
 
-def _narrowing(type_key: str, entries: list[Entry]) -> dict:
+def _narrowing(type_key: str, entries: list[Entry]) -> Narrowing:
     """Links from a listing into the search page with its facets set: the
     listing's years, and the same listing sorted by date with facets to pick."""
     years = sorted({e.year for e in entries}, reverse=True)
-    return {
-        "all": search_link(("type", type_key), ("sort", "date")),
-        "years": [(y, search_link(("type", type_key), ("year", y), ("sort", "date"))) for y in years],
-    }
+    return Narrowing(search_link((TYPE, type_key), ("sort", "date")),
+                     [(y, search_link((TYPE, type_key), (YEAR, y), ("sort", "date"))) for y in years])
 
 
 def _uri(url: str) -> str:
@@ -185,64 +297,54 @@ _COMPILATION_KIND = {"units": "unit", "themes": "theme", "years": "year"}
 def _term_pages(term: TermPage, per_page: int, compilation: Compilation | None = None) -> list[PlannedPage]:
     section = SECTIONS[term.kind]
     ordered = [e for _, group in group_by_type(term.entries) for e in group]  # by type, newest first
-    param = _TERM_SEARCH.get(term.kind)
+    param = _term_search(term.kind)
     narrow = search_link((param, term.name), ("sort", "date")) if param and term.count else None
     result = []
     for paged in paginate(ordered, term.url, per_page):
         title = term.name if paged.number == 1 else f"{term.name}（第 {paged.number} 页）"
         crumbs = [HOME, section] if paged.number == 1 else [HOME, section, (term.name, term.url)]
         result.append(PlannedPage(_uri(paged.url), title, "term.html",
-                                  {"term": term, "paged": paged, "by_type": group_by_type(paged.entries),
-                                   "section": section, "narrow": narrow, "compilation": compilation}, crumbs))
+                                  TermView(term, paged, group_by_type(paged.entries), section, narrow, compilation),
+                                  crumbs))
     return result
 
 
-_SEARCH_LABELS = {param: label for _, param, label in SEARCH_FACETS}  # the search page's facets, one definition
-# The search page's URL parameter for the entries of a term page, where it has one.
-_TERM_SEARCH = {"units": "unit", "themes": "theme", "years": "year", "violations": "violation", "outcomes": "outcome"}
+def _term_search(kind: str) -> str | None:
+    """The search page's URL parameter for the entries of a term page
+    (``kind``: its browse folder), where the field is a facet."""
+    return next((f.facet.param for f in F.FIELDS if f.browse == kind and f.facet), None)
 
 
-def entry_panel(entry: Entry, tax: Taxonomy) -> list[dict]:
-    """The metadata panel rows, in field order: label, and values with links."""
-    def row(key, values):
-        return {"key": key, "label": FIELD_BY_KEY[key].label if key in FIELD_BY_KEY else key, "links": values}
-
-    def link(text, url=None, search=None, iso=""):
-        # search: (URL parameter, value) of the facet search for this value on /search/;
-        # iso: a date, shown in Chinese with the ISO form kept for <time datetime>
-        shown = {"text": chinese_date(iso) if iso else text, "url": url, "search": None, "datetime": iso}
-        if search:
-            param, value = search
-            what = f" {value} 年" if param == "year" else f"{_SEARCH_LABELS[param]}为“{value}”"
-            shown.update(search=urlencode([search]), search_title=f"搜索{what}的全部条目")
-        return shown
-
-    rows = [
-        row("type", [link(entry.type.label, f"{entry.type.folder}/")]),
-        row("unit", [link(entry.unit.name, f"units/{entry.unit.slug}/", ("unit", entry.unit.name))]),
-        row("date", [link("", f"years/{entry.year}/", ("year", entry.year), iso=entry.date) if entry.date
-                     else link("待填写（草稿）")]),
-        row("themes", [link(t.name, f"themes/{t.slug}/", ("theme", t.name)) for t in entry.themes]),
-    ]
-    if entry.report_kind:
-        rows.append(row("report_kind", [link(entry.report_kind)]))
-    if entry.type.key == "case":
-        rows.append(row("violations", [link(v.name, f"violations/{v.slug}/", ("violation", v.name))
-                                       for v in entry.violations]))
-        rows.append(row("outcomes", [link(o.name + (f"（{o.group}）" if o.group else ""), f"outcomes/{o.slug}/",
-                                          ("outcome", o.name)) for o in entry.outcomes]))
-        if entry.person:
-            rows.append(row("person", [link(entry.person)]))
-        if entry.rank:
-            rows.append(row("rank", [link(entry.rank.name, f"ranks/{entry.rank.slug}/", ("rank", entry.rank.name))]))
-        if entry.issued_by:
-            rows.append(row("issued_by", [link(entry.issued_by)]))
-        if entry.issued_on:
-            rows.append(row("issued_on", [link("", iso=entry.issued_on)]))
-    if entry.tags:
-        rows.append(row("tags", [link(t, f"tags/{tax.tag_slugs[t]}/") for t in entry.tags]))
-    if entry.source:
-        rows.append(row("source", [link(entry.source)]))
-    if entry.audience == "internal":
-        rows.append(row("audience", [link("内部（公开版站点不包含）")]))
+def entry_panel(entry: Entry, tax: Taxonomy) -> list[PanelRow]:
+    """The metadata panel rows, in the field table's panel order: label, and
+    values with links to their browse page and their facet search."""
+    rows = []
+    for spec in sorted((f for f in F.FIELDS if f.panel and f.applies_to(entry.type.key)), key=lambda f: f.panel.order):
+        value = getattr(entry, spec.key)
+        items = value if spec.is_list else [value]
+        if spec.kind == F.CHOICE and spec.default:  # shown only when it is not the default
+            items = [] if value == spec.default else [F.choice_label(spec, value) + spec.panel.note]
+        items = [v for v in items if v not in (None, "")]
+        if items:
+            rows.append(PanelRow(spec.key, spec.label, [_panel_value(spec, v, tax) for v in items]))
+        elif spec.required:  # a draft not yet dated
+            rows.append(PanelRow(spec.key, spec.label, [PanelValue("待填写（草稿）")]))
     return rows
+
+
+def _panel_value(spec: F.Field, value, tax: Taxonomy) -> PanelValue:
+    if isinstance(value, EntryType):
+        return PanelValue(value.label, f"{value.folder}/")
+    iso = value if spec.kind == F.DATE else ""
+    text = chinese_date(iso) if iso else getattr(value, "name", value)
+    if spec.panel.group and getattr(value, "group", ""):
+        text += f"（{value.group}）"
+    url = None
+    if spec.browse:
+        slug = value[:4] if iso else getattr(value, "slug", None) or tax.tag_slugs.get(value)
+        url = f"{spec.browse}/{slug}/"
+    if not (spec.facet and spec.panel.search):
+        return PanelValue(text, url, datetime=iso)
+    searched = F.facet_value(spec, value)
+    what = f" {searched} 年" if spec.kind == F.DATE else f"{spec.facet.label}为“{searched}”"
+    return PanelValue(text, url, urlencode([(spec.facet.param, searched)]), f"搜索{what}的全部条目", iso)

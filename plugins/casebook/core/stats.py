@@ -13,10 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from casebook.core.fields import facet_param
 from casebook.core.library import Library
 from casebook.core.taxonomy import Taxonomy, TermGroup, TermPage
 
 STATS_URL = "stats/"
+# URL parameters of the search page that the links set, from the field table
+TYPE, UNIT, YEAR, VIOLATION, OUTCOME = map(facet_param, ("type", "unit", "date", "violations", "outcomes"))
 
 
 @dataclass(frozen=True)
@@ -161,13 +164,13 @@ def build_stats(library: Library, tax: Taxonomy) -> Stats:
         no_rank = sum(1 for e in cases if e.rank is None)
         charts += [
             Chart("cases-by-year", "警示案例按年份", "每年的警示案例数", "年份",
-                  _scaled([BarGroup("", _bars([(f"{y}年", case_years[y], search_link(("type", "case"), ("year", y)))
+                  _scaled([BarGroup("", _bars([(f"{y}年", case_years[y], search_link((TYPE, "case"), (YEAR, y)))
                                                for y in years if case_years[y]]))])),
             Chart("cases-by-violation", "警示案例按违纪类型（六大纪律）",
                   "各违纪类型的案例数；分组合计按案例计，一个案例可有多种违纪类型", "违纪类型",
-                  _scaled(_case_groups(tax.violation_groups, cases, "violation", lambda e: e.violations))),
+                  _scaled(_case_groups(tax.violation_groups, cases, VIOLATION, lambda e: e.violations))),
             Chart("cases-by-outcome", "警示案例按处理结果", "各处理结果的案例数；一个案例可有多项处理", "处理结果",
-                  _scaled(_case_groups(tax.outcome_groups, cases, "outcome", lambda e: e.outcomes))),
+                  _scaled(_case_groups(tax.outcome_groups, cases, OUTCOME, lambda e: e.outcomes))),
         ]
         if any(t.count for t in tax.ranks):
             charts.append(Chart("cases-by-rank", "警示案例按职级", "当事人各职级的案例数", "职级",
@@ -183,7 +186,7 @@ def _unit_groups(groups: list[TermGroup]) -> list[BarGroup]:
         used = [t for t in group.terms if t.count]
         if used:
             result.append(BarGroup(group.name, sorted(_term_bars(used), key=lambda b: -b.value), group.count,
-                                   search_link(*(("unit", t.name) for t in used))))
+                                   search_link(*((UNIT, t.name) for t in used))))
     return result
 
 
@@ -204,7 +207,7 @@ def _case_groups(groups: list[TermGroup], cases, param: str, terms_of) -> list[B
 def _type_year(tax: Taxonomy, years: list[str]) -> CrossTable:
     counts = Counter((e.type.key, e.year) for t in tax.types for e in t.entries)
     rows = [CrossRow(t.type.label, Link(f"{t.type.folder}/"),
-                     [_cell(counts[(t.type.key, y)], search_link(("type", t.type.key), ("year", y))) for y in years],
+                     [_cell(counts[(t.type.key, y)], search_link((TYPE, t.type.key), (YEAR, y))) for y in years],
                      _cell(t.count, Link(f"{t.type.folder}/")))
             for t in tax.types]
     return CrossTable("type-by-year", "类型 × 年份", "每类每年的条目数", "类型",
@@ -215,7 +218,7 @@ def _type_year(tax: Taxonomy, years: list[str]) -> CrossTable:
 def _unit_year(tax: Taxonomy, entries, years: list[str]) -> CrossTable:
     counts = Counter((e.unit.name, e.year) for e in entries)
     rows = [CrossRow(u.name, Link(u.url),
-                     [_cell(counts[(u.name, y)], search_link(("unit", u.name), ("year", y))) for y in years],
+                     [_cell(counts[(u.name, y)], search_link((UNIT, u.name), (YEAR, y))) for y in years],
                      _cell(u.count, Link(u.url)))
             for g in tax.unit_groups for u in g.terms if u.count]
     return CrossTable("unit-by-year", "单位 × 年份", "各单位每年的条目数", "单位",

@@ -21,16 +21,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from casebook.core import fields as F
 from casebook.core.bodylinks import rebase_body
 from casebook.core.compilations import demote_headings
 from casebook.core.dates import chinese_date
-from casebook.core.fields import ENTRY_TYPES, FIELDS
+from casebook.core.fields import ENTRY_TYPES
 from casebook.core.history import file_dates, source_date
 from casebook.core.htmlsafe import sanitise_html
 from casebook.core.library import PROFILE_LABELS, PROFILES, Library, load_library
 from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
-from casebook.core.site import PER_PAGE, SitePlan, plan_site
+from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
 from casebook.core.worddoc import compilation_docx
 from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
@@ -144,7 +145,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # The compilations' date of printing: the build's SOURCE_DATE_EPOCH, else
         # the newest change in the library (git), never the clock (reproducible).
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
-        self.printed = {"iso": printed, "text": chinese_date(printed)}
+        self.printed = When(printed, chinese_date(printed))  # both "" when no date is known
         self._bodies: dict[str, str] = {}
         self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
 
@@ -168,7 +169,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for comp in self.plan.compilations:  # each compilation (each of its parts) as a Word file beside its page
             for printable in comp.printable:
                 data = compilation_docx(printable, lambda e: self._body_for(e, ""), config.site_name,
-                                        self.printed["text"], lambda entry: site_url + entry.url, parts, site_url)
+                                        self.printed.text, lambda entry: site_url + entry.url, parts, site_url)
                 files.append(File.generated(config, printable.docx_uri, content=data))
         for uri, data in self.search_assets.files.items():
             files.append(File.generated(config, uri, content=data))
@@ -177,7 +178,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
         if uri in self.entry_uris:
-            entry = self.plan.entries[self.entry_uris[uri]]["entry"]
+            entry = self.plan.entries[self.entry_uris[uri]].entry
             # The page gets only what the core checked: MkDocs' own reading of
             # the front matter (any key, e.g. `template:`) is discarded.
             page.meta.clear()
@@ -211,13 +212,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if uri in self.entry_uris:
             data = self.plan.entries[self.entry_uris[uri]]
             context["casebook"] = data
-            context["crumbs"] = data["crumbs"]
+            context["crumbs"] = data.crumbs
             context["casebook_highlight_js"] = self.search_assets.highlight
         elif (planned := self.plan.page_data(uri)) is not None:
             context["casebook"] = planned.data
             context["crumbs"] = planned.crumbs
             if planned.template == "compilation.html":
-                comp = planned.data["compilation"]
+                comp = planned.data.compilation
                 # sanitised like every body, then a heading level down: markup made here, never in a template
                 context["casebook_bodies"] = {e.slug: Markup(demote_headings(self._body_for(e, comp.url)))  # noqa: S704
                                               for e in comp.entries}
@@ -226,7 +227,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             context["casebook"] = self.plan.home
         context["casebook_site_url"] = self._site_url(config)  # printed under entries: where to find them
         context["casebook_types"] = ENTRY_TYPES
-        context["casebook_fields"] = FIELDS
+        context["casebook_fields"] = F.FIELDS
         return context
 
     def _body_html(self, entry) -> str:

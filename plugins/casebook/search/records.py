@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from casebook.core import fields as F
 from casebook.core.entry import Entry
-from casebook.core.fields import ENTRY_TYPES
+from casebook.core.fields import ENTRY_TYPES, EntryType
 from casebook.core.htmlsafe import sanitise_html, text_and_headings
 from casebook.core.text import default_renderer
 from casebook.core.vocab import Term
@@ -76,9 +77,6 @@ def _alias_terms(terms: list[Term], with_group: bool = False) -> list[tuple[str,
     return found
 
 
-UNDATED = "日期待填写"  # the year facet of an undated draft (the local preview only)
-
-
 def _year_words(date: str) -> list[str]:
     """The date as written and in Chinese: 2023-06-15, 2023年, 2023年6月, 2023年6月15日."""
     if not date:  # an undated draft, in the preview
@@ -101,26 +99,49 @@ def site_body_html(render: Callable[[str], str] | None = None) -> BodyHtml:
     return lambda entry: sanitise_html(render(entry.body))
 
 
+Alias = tuple[str, str, str]  # (the word, the name it stands for, ALIAS / GROUP / DATE)
+
+
+def _words(spec: F.Field, value) -> tuple[list[str], list[Alias]]:
+    """The search words of one field's value: its own words (a term's name,
+    the date as written, a choice by its Chinese name, the text) and the
+    words that only stand for it (a term's aliases and group, the date in
+    Chinese), which rank below an entry's own text."""
+    if isinstance(value, EntryType):
+        return [value.label], []
+    if isinstance(value, list):
+        own: list[str] = []
+        aliases: list[Alias] = []
+        for item in value:
+            o, a = _words(spec, item)
+            own += o
+            aliases += a
+        return own, aliases
+    if isinstance(value, Term):
+        return [value.name], _alias_terms([value], with_group=spec.search_group)
+    if spec.kind == F.DATE:
+        words = _year_words(value)
+        return words[:1], [(w, value, DATE) for w in words[1:]]
+    if spec.kind == F.CHOICE:
+        return ([F.choice_label(spec, value)] if value else []), []
+    return ([value] if value else []), []
+
+
 def make_record(entry: Entry, number: int, body_html: BodyHtml) -> SearchRecord:
-    meta = [entry.type.label, entry.unit.name, entry.date, *(t.name for t in entry.themes), *entry.tags,
-            *(v.name for v in entry.violations), *(o.name for o in entry.outcomes), entry.person,
-            entry.report_kind, entry.source]
-    aliases = [*_alias_terms([entry.unit], with_group=True), *((w, entry.date, DATE) for w in _year_words(entry.date)[1:]),
-               *_alias_terms(entry.themes), *_alias_terms(entry.violations), *_alias_terms(entry.outcomes, with_group=True)]
+    # Which text holds a field's words, and its facet, come from the field table.
+    meta: list[str] = []
+    aliases: list[Alias] = []
+    before: list[str] = []  # the body fields before the body's own text
+    for spec in F.FIELDS:
+        if spec.search not in (F.META, F.BODY) or (spec.key == "summary" and not entry.summary_given):
+            continue  # a summary that is not given is the start of the body: not repeated
+        own, stands_for = _words(spec, getattr(entry, spec.key))
+        (meta if spec.search == F.META else before).extend(w for w in own if w)
+        aliases += stands_for
     text, headings = text_and_headings(body_html(entry))
-    # A summary that is not given is the start of the body: not repeated.
-    before = [b for b in (entry.summary if entry.summary_given else "", entry.lessons) if b]
     shift = sum(len(b) + 1 for b in before)
     body = [*before, text]
-    facets = {
-        "type": [entry.type.key],
-        "unit": [entry.unit.name],
-        "themes": [t.name for t in entry.themes],
-        "year": [entry.year or UNDATED],  # one value per entry: the year column has one cell each
-        "violations": [v.name for v in entry.violations],
-        "outcomes": [o.name for o in entry.outcomes],
-        "rank": [entry.rank.name] if entry.rank else [],
-    }
+    facets = {spec.facet_key: F.facet_values(entry, spec) for spec in F.facet_fields(F.FIELDS)}
     return SearchRecord(
         id=number, slug=entry.slug, url=entry.url, title=entry.title, date=entry.date, type=entry.type.key,
         unit=entry.unit.name, summary=entry.summary if entry.summary_given else "",
