@@ -26,6 +26,7 @@ from casebook.core.fields import ENTRY_TYPES, FIELDS
 from casebook.core.history import file_dates, source_date
 from casebook.core.htmlsafe import sanitise_html
 from casebook.core.library import PROFILE_LABELS, PROFILES, Library, load_library
+from casebook.core.parsecache import ParseCache
 from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, plan_site
@@ -79,6 +80,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.entry_uris: dict[str, str] = {}  # src_uri -> slug
         self.profile = "internal"
         self.previewing = False
+        self.parse_cache = ParseCache()  # the preview's: unchanged files are not parsed again
 
     def on_startup(self, *, command, dirty):
         # The local preview (`mkdocs serve`) shows drafts with a banner; no
@@ -115,7 +117,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Before MkDocs cleans or writes site_dir: a build that must fail
         # fails here, leaving nothing (and no hidden entry) behind.
         self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=self.previewing,
-                                    render=self.render, show_drafts=self.previewing)
+                                    render=self.render, show_drafts=self.previewing,
+                                    cache=self.parse_cache if self.previewing else None)
         problems = self.library.problems
         for problem in problems:
             log.warning(problem.format())
