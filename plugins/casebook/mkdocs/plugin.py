@@ -26,11 +26,12 @@ from casebook.core.fields import ENTRY_TYPES, FIELDS
 from casebook.core.history import file_dates, source_date
 from casebook.core.htmlsafe import sanitise_html
 from casebook.core.library import PROFILE_LABELS, PROFILES, Library, load_library
-from casebook.core.parsecache import ParseCache
+from casebook.core.parsecache import ParseCache, vocabulary_key
 from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, plan_site
 from casebook.core.worddoc import compilation_docx
+from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
 from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
 from casebook.search import INDEX_URI, build_index
@@ -49,6 +50,12 @@ AUTOESCAPED = ("casebook/", "partials/casebook-", "partials/header.html", "404.h
 
 def autoescaped(template_name: str | None) -> bool:
     return bool(template_name) and template_name.startswith(AUTOESCAPED)
+
+
+def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build that navigation may be stale; the
+    preview's pages are chosen by fingerprint (incremental.py), so it is not."""
+    return "'dirty' build" not in record.getMessage()
 
 
 class CasebookConfig(base.Config):
@@ -81,12 +88,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.profile = "internal"
         self.previewing = False
         self.parse_cache = ParseCache()  # the preview's: unchanged files are not parsed again
+        self.pages = PageTracker()  # the dirty preview's: which pages an edit changed
+        self.incremental = False
 
     def on_startup(self, *, command, dirty):
         # The local preview (`mkdocs serve`) shows drafts with a banner; no
         # build writes them. (Having on_startup also keeps this instance
         # across the preview's rebuilds.)
         self.previewing = command == "serve"
+        # `casebook serve` runs MkDocs' dirty preview: only changed pages are rendered again (incremental.py).
+        self.incremental = self.previewing and dirty
+        if self.incremental:
+            logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
     def on_config(self, config):
         self.profile = chosen_profile(self.config.profile, os.environ.get("CASEBOOK_PROFILE"))
@@ -162,7 +175,30 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, comp.docx_uri, content=data))
         for uri, name in SEARCH_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
+        if self.incremental:
+            self._track_pages(files, config)
         return files
+
+    def _track_pages(self, files: Files, config) -> None:
+        """Fingerprint every page by what it is made from (see incremental.py)."""
+        root = Path(config.config_file_path)
+        token = site_token([root, PACKAGE_DIR / "templates", PACKAGE_DIR / "assets",
+                            *([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])],
+                           f"{self.profile}|{self._site_url(config)}|{self.printed}")
+        self.pages.begin(token)
+        self.pages.outputs(files)
+        prints = Fingerprinter()
+        vocabs = vocabulary_key(self.library.vocabs)  # guide pages show vocabulary tables
+        for file in files.documentation_pages():
+            uri = file.src_uri
+            if uri in self.entry_uris:
+                made_of = self.plan.entries[self.entry_uris[uri]]
+            elif (planned := self.plan.page_data(uri)) is not None:
+                made_of = (planned.title, planned.template, planned.data, planned.crumbs)
+            else:  # a hand-written page: its Markdown, the vocabularies, the home page's data
+                made_of = (Path(file.abs_src_path).read_bytes().hex() if file.abs_src_path else file.content_string,
+                           vocabs, self.plan.home if uri == "index.md" else None)
+            self.pages.track(file, prints.of(made_of))
 
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
@@ -193,8 +229,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         return env
 
+    def on_nav(self, nav, config, files):
+        if self.incremental:
+            self.pages.restore_titles(nav.pages)
+        return nav
+
     def on_page_context(self, context, page, config, nav):
         uri = page.file.src_uri
+        if self.incremental:
+            self.pages.titles[uri] = page.title
         if uri in self.entry_uris:
             data = self.plan.entries[self.entry_uris[uri]]
             context["casebook"] = data
@@ -231,6 +274,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)
         fix_sitemap(Path(config.site_dir), self.source_date_epoch)  # no build date in the output
+        if self.incremental:
+            self.pages.finish(Path(config.site_dir))
+            log.info(f"预览：本次重新生成 {len(self.pages.changed)} 个页面")
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))
