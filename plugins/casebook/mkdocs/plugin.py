@@ -90,6 +90,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.parse_cache = ParseCache()  # the preview's: unchanged files are not parsed again
         self.pages = PageTracker()  # the dirty preview's: which pages an edit changed
         self.incremental = False
+        self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
+        self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
+        self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
 
     def on_startup(self, *, command, dirty):
         # The local preview (`mkdocs serve`) shows drafts with a banner; no
@@ -153,6 +156,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
         self.printed = {"iso": printed, "text": chinese_date(printed)}
         self._bodies: dict[str, str] = {}
+        if not self.incremental:  # a build's Word paragraphs are its own
+            self.word_parts = {}
+        self.prints = Fingerprinter()  # one per build: an entry on many pages is digested once
 
     def on_files(self, files: Files, config) -> Files:
         self.entry_uris = {}  # this build's entries only (the instance outlives a preview's rebuild)
@@ -168,11 +174,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, uri, content=text))
         for uri, text in self.plan.files.items():  # the statistics as CSV
             files.append(File.generated(config, uri, content=text))
-        parts: dict = {}  # an entry's Word paragraphs, made once for all compilations holding it
         for comp in self.plan.compilations:  # each compilation as a Word file beside its page
-            data = compilation_docx(comp, self._body_html, config.site_name, self.printed["text"],
-                                    lambda entry: self._site_url(config) + entry.url, parts)
-            files.append(File.generated(config, comp.docx_uri, content=data))
+            files.append(File.generated(config, comp.docx_uri, content=self._word_file(comp, config)))
         for uri, name in SEARCH_ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(PACKAGE_DIR / "assets" / name)))
         if self.incremental:
@@ -187,7 +190,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                            f"{self.profile}|{self._site_url(config)}|{self.printed}")
         self.pages.begin(token)
         self.pages.outputs(files)
-        prints = Fingerprinter()
+        prints = self.prints
         vocabs = vocabulary_key(self.library.vocabs)  # guide pages show vocabulary tables
         for file in files.documentation_pages():
             uri = file.src_uri
@@ -256,6 +259,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         context["casebook_types"] = ENTRY_TYPES
         context["casebook_fields"] = FIELDS
         return context
+
+    def _word_file(self, comp, config) -> bytes:
+        """A compilation's Word file. Within a build an entry's Word paragraphs
+        are made once for all compilations holding it; the preview also keeps
+        files and paragraphs whose entries did not change since its last build."""
+        site_url = self._site_url(config)
+        made_of = self.prints.of((comp, config.site_name, self.printed, site_url)) if self.incremental else ""
+        cached = self.word_files.get(comp.docx_uri)
+        if cached is not None and cached[0] == made_of and self.incremental:
+            return cached[1]
+        if self.incremental:  # paragraphs of entries that changed are made again
+            for entry in comp.entries:
+                digest = self.prints.of(entry)
+                if self.word_part_digests.get(entry.slug) != digest:
+                    self.word_part_digests[entry.slug] = digest
+                    self.word_parts.pop((entry.slug, site_url + entry.url), None)
+        data = compilation_docx(comp, self._body_html, config.site_name, self.printed["text"],
+                                lambda entry: site_url + entry.url, self.word_parts)
+        if self.incremental:
+            self.word_files[comp.docx_uri] = (made_of, data)
+        return data
 
     def _body_html(self, entry) -> str:
         """An entry's body as the site renders it, sanitised; kept for the
