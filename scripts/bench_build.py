@@ -74,7 +74,7 @@ def plain_project(corpus: Path, out: Path) -> Path:
         shutil.copytree(corpus / "cases" / folder, docs / folder)
         (docs / folder / "index.md").write_text(f"# {label}\n", encoding="utf-8")
     nav = "\n".join(f"  - {label}: {folder}/index.md" for folder, label in TYPES.items())
-    (out / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+    (out / "mkdocs.yml").write_text(textwrap.dedent("""\
         site_name: 基线
         theme:
           name: material
