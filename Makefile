@@ -56,6 +56,7 @@ test: $(STAMP) chromium nginx
 # make bench SIZES=2000,10000,50000 (default 2000,10000); BENCH_ARGS for the rest, e.g. --json FILE
 bench: $(STAMP) chromium
 	$(PY) scripts/bench.py $(if $(SIZES),--sizes $(SIZES)) $(BENCH_ARGS)
+	$(PY) scripts/bench_build.py $(if $(SIZES),--sizes $(SIZES))
 
 clean:
 	rm -rf site .pytest_cache

@@ -65,7 +65,7 @@ def run_serve(args) -> int:
         return 2
     print(f"预览地址：http://{HOST}:{args.port}/ （按 Ctrl+C 结束）", file=sys.stderr)
     sys.stderr.flush()
-    return _mkdocs(["serve", "--livereload", "--dev-addr", f"{HOST}:{args.port}"], args.root, replace=True)
+    return _mkdocs(["serve", "--livereload", "--dirty", "--dev-addr", f"{HOST}:{args.port}"], args.root, replace=True)
 
 
 def run_build(args) -> int:

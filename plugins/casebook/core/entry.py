@@ -104,12 +104,25 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "\n".join(lines[1:]), "", len(lines) + 1
 
 
-def read_entry_file(path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies) -> ParsedFile:
+@dataclass
+class EntrySource:
+    rel: str  # relative to the project root, as messages name it
+    src_uri: str  # relative to cases/
+    text: str | None  # None when the file cannot be read (see problem)
+    problem: Problem | None = None
+
+
+def read_entry_source(path: Path, root: Path, cases_dir: Path) -> EntrySource:
     rel = relative_path(path, root)
     text, problem = read_text(path, rel, MAX_ENTRY_BYTES)
-    if problem:
-        return ParsedFile(None, [problem])
-    return parse_entry(text, rel, path.relative_to(cases_dir).as_posix(), vocabs)
+    return EntrySource(rel, path.relative_to(cases_dir).as_posix(), None if problem else text, problem)
+
+
+def read_entry_file(path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies) -> ParsedFile:
+    source = read_entry_source(path, root, cases_dir)
+    if source.text is None:
+        return ParsedFile(None, [source.problem])
+    return parse_entry(source.text, source.rel, source.src_uri, vocabs)
 
 
 def parse_entry(text: str, rel: str, src_uri: str, vocabs: Vocabularies) -> ParsedFile:

@@ -13,6 +13,7 @@ from casebook.core import fields as F
 from casebook.core.compilations import FILE_NAME as COMPILATIONS_FILE
 from casebook.core.compilations import DeclaredCompilation, read_compilations
 from casebook.core.entry import Entry, read_entry_file
+from casebook.core.parsecache import ParseCache
 from casebook.core.paths import relative_path
 from casebook.core.problems import Problem
 from casebook.core.scan import scan_cases
@@ -57,12 +58,13 @@ def entry_files(cases_dir: Path) -> list[Path]:
 
 def load_library(root: Path, cases_dir: Path | None = None, profile: str = "internal",
                  include_drafts: bool = True, render: Callable[[str], str] | None = None,
-                 show_drafts: bool = False) -> Library:
+                 show_drafts: bool = False, cache: ParseCache | None = None) -> Library:
     """Read and check everything. A build passes ``include_drafts=False``: a
     draft is work in progress and its problems must not break the site.
     ``render`` turns Markdown into HTML the way the site does; automatic
     summaries are cut from its (sanitised) text. ``show_drafts`` (the local
-    preview only, never the public profile) lets drafts that parse be shown."""
+    preview only, never the public profile) lets drafts that parse be shown.
+    ``cache`` (the preview's) reuses what unchanged files gave last time."""
     show_drafts = show_drafts and profile == "internal"
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")  # callers validate first; never guess
@@ -73,8 +75,11 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     problems.extend(file_problems)
 
     parsed: list[tuple[Path, Entry | None, str]] = []
+    if cache is not None:
+        cache.start(vocabs)
+        cache.forget_missing(set(paths), root)
     for path in paths:
-        result = read_entry_file(path, root, cases_dir, vocabs)
+        result = cache.read(path, root, cases_dir, vocabs) if cache else read_entry_file(path, root, cases_dir, vocabs)
         if include_drafts or result.status != "draft":
             problems.extend(result.problems)
         parsed.append((path, result.entry, result.status))
@@ -99,7 +104,8 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     for entry in entries:
         entry.related = [s for s in entry.related if s in shown]
         if not entry.summary_given:
-            entry.summary = summary_from_markdown(entry.body, render)
+            entry.summary = (cache.summary(entry.body, lambda body: summary_from_markdown(body, render)) if cache
+                             else summary_from_markdown(entry.body, render))
     entries.sort(key=lambda e: e.sort_key)
     problems.sort(key=lambda p: (p.path, p.line, p.field))
     visible = vocabs if profile == "internal" else used_terms_only(vocabs, entries)

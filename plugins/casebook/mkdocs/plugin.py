@@ -29,10 +29,12 @@ from casebook.core.fields import ENTRY_TYPES
 from casebook.core.history import file_dates, source_date
 from casebook.core.htmlsafe import sanitise_html
 from casebook.core.library import PROFILE_LABELS, PROFILES, Library, load_library
+from casebook.core.parsecache import ParseCache, vocabulary_key
 from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
 from casebook.core.worddoc import compilation_docx
+from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
 from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
@@ -52,6 +54,12 @@ AUTOESCAPED = ("casebook/", "partials/casebook-", "partials/header.html", "404.h
 
 def autoescaped(template_name: str | None) -> bool:
     return bool(template_name) and template_name.startswith(AUTOESCAPED)
+
+
+def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build that navigation may be stale; the
+    preview's pages are chosen by fingerprint (incremental.py), so it is not."""
+    return "'dirty' build" not in record.getMessage()
 
 
 class CasebookConfig(base.Config):
@@ -83,12 +91,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.entry_uris: dict[str, str] = {}  # src_uri -> slug
         self.profile = "internal"
         self.previewing = False
+        self.parse_cache = ParseCache()  # the preview's: unchanged files are not parsed again
+        self.pages = PageTracker()  # the dirty preview's: which pages an edit changed
+        self.incremental = False
+        self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
+        self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
+        self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
 
     def on_startup(self, *, command, dirty):
         # The local preview (`mkdocs serve`) shows drafts with a banner; no
         # build writes them. (Having on_startup also keeps this instance
         # across the preview's rebuilds.)
         self.previewing = command == "serve"
+        # `casebook serve` runs MkDocs' dirty preview: only changed pages are rendered again (incremental.py).
+        self.incremental = self.previewing and dirty
+        if self.incremental:
+            logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
     def on_config(self, config):
         self.profile = chosen_profile(self.config.profile, os.environ.get("CASEBOOK_PROFILE"))
@@ -125,7 +143,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Before MkDocs cleans or writes site_dir: a build that must fail
         # fails here, leaving nothing (and no hidden entry) behind.
         self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=self.previewing,
-                                    render=self.render, show_drafts=self.previewing)
+                                    render=self.render, show_drafts=self.previewing,
+                                    cache=self.parse_cache if self.previewing else None)
         problems = self.library.problems
         for problem in problems:
             log.warning(problem.format())
@@ -148,6 +167,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.printed = When(printed, chinese_date(printed))  # both "" when no date is known
         self._bodies: dict[str, str] = {}
         self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
+        if not self.incremental:  # a build's Word paragraphs are its own
+            self.word_parts = {}
+        self.prints = Fingerprinter()  # one per build: an entry on many pages is digested once
 
     def on_files(self, files: Files, config) -> Files:
         self.entry_uris = {}  # this build's entries only (the instance outlives a preview's rebuild)
@@ -164,16 +186,35 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for uri, text in self.plan.files.items():  # the statistics as CSV
             files.append(File.generated(config, uri, content=text))
         self._files = files  # where a body's relative links lead (MkDocs' own resolution)
-        parts: dict = {}  # an entry's Word paragraphs, made once for all compilations holding it
-        site_url = self._site_url(config)
         for comp in self.plan.compilations:  # each compilation (each of its parts) as a Word file beside its page
             for printable in comp.printable:
-                data = compilation_docx(printable, lambda e: self._body_for(e, ""), config.site_name,
-                                        self.printed.text, lambda entry: site_url + entry.url, parts, site_url)
-                files.append(File.generated(config, printable.docx_uri, content=data))
+                files.append(File.generated(config, printable.docx_uri, content=self._word_file(printable, config)))
         for uri, data in self.search_assets.files.items():
             files.append(File.generated(config, uri, content=data))
+        if self.incremental:
+            self._track_pages(files, config)
         return files
+
+    def _track_pages(self, files: Files, config) -> None:
+        """Fingerprint every page by what it is made from (see incremental.py)."""
+        root = Path(config.config_file_path)
+        token = site_token([root, PACKAGE_DIR / "templates", PACKAGE_DIR / "assets",
+                            *([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])],
+                           f"{self.profile}|{self._site_url(config)}|{self.printed}")
+        self.pages.begin(token)
+        self.pages.outputs(files)
+        prints = self.prints
+        vocabs = vocabulary_key(self.library.vocabs)  # guide pages show vocabulary tables
+        for file in files.documentation_pages():
+            uri = file.src_uri
+            if uri in self.entry_uris:
+                made_of = self.plan.entries[self.entry_uris[uri]]
+            elif (planned := self.plan.page_data(uri)) is not None:
+                made_of = (planned.title, planned.template, planned.data, planned.crumbs)
+            else:  # a hand-written page: its Markdown, the vocabularies, the home page's data
+                made_of = (Path(file.abs_src_path).read_bytes().hex() if file.abs_src_path else file.content_string,
+                           vocabs, self.plan.home if uri == "index.md" else None)
+            self.pages.track(file, prints.of(made_of))
 
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
@@ -207,8 +248,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         return env
 
+    def on_nav(self, nav, config, files):
+        if self.incremental:
+            self.pages.restore_titles(nav.pages)
+        return nav
+
     def on_page_context(self, context, page, config, nav):
         uri = page.file.src_uri
+        if self.incremental:
+            self.pages.titles[uri] = page.title
         if uri in self.entry_uris:
             data = self.plan.entries[self.entry_uris[uri]]
             context["casebook"] = data
@@ -229,6 +277,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         context["casebook_types"] = ENTRY_TYPES
         context["casebook_fields"] = F.FIELDS
         return context
+
+    def _word_file(self, comp, config) -> bytes:
+        """A compilation's Word file. Within a build an entry's Word paragraphs
+        are made once for all compilations holding it; the preview also keeps
+        files and paragraphs whose entries did not change since its last build."""
+        site_url = self._site_url(config)
+        made_of = self.prints.of((comp, config.site_name, self.printed, site_url)) if self.incremental else ""
+        cached = self.word_files.get(comp.docx_uri)
+        if cached is not None and cached[0] == made_of and self.incremental:
+            return cached[1]
+        if self.incremental:  # paragraphs of entries that changed are made again
+            for entry in comp.entries:
+                digest = self.prints.of(entry)
+                if self.word_part_digests.get(entry.slug) != digest:
+                    self.word_part_digests[entry.slug] = digest
+                    self.word_parts.pop((entry.slug, site_url + entry.url), None)
+        data = compilation_docx(comp, lambda e: self._body_for(e, ""), config.site_name, self.printed.text,
+                                lambda entry: site_url + entry.url, self.word_parts, site_url)
+        if self.incremental:
+            self.word_files[comp.docx_uri] = (made_of, data)
+        return data
 
     def _body_html(self, entry) -> str:
         """An entry's body as the site renders it, sanitised; kept for the
@@ -261,6 +330,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)
         fix_sitemap(Path(config.site_dir), self.source_date_epoch)  # no build date in the output
+        if self.incremental:
+            self.pages.finish(Path(config.site_dir))
+            log.info(f"预览：本次重新生成 {len(self.pages.changed)} 个页面")
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))

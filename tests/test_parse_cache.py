@@ -1,0 +1,78 @@
+"""The preview's parse cache: after any sequence of edits, a load that reuses
+it gives exactly what a fresh load of the same files gives."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+
+from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
+
+from casebook.core.library import load_library
+from casebook.core.parsecache import ParseCache
+
+
+def snapshot(library):
+    return ([asdict(e) for e in library.entries], [p.format() for p in library.problems],
+            library.drafts, library.slugs)
+
+
+def practice(i: int, unit: str = "市妇联", extra: str = "") -> str:
+    return (GOOD_PRACTICE.replace("unit: 市妇联", f"unit: {unit}")
+            .replace("2023-06-15", f"2023-0{1 + i % 9}-1{i % 10}")
+            .replace("title: 市妇联以家风建设带动清廉机关建设", f"title: 经验{i}") + extra)
+
+
+def test_cached_loads_equal_fresh_loads_through_random_edits(tmp_path):
+    make_library(tmp_path)
+    for i in range(12):
+        write_entry(tmp_path, f"practices/p{i}.md", practice(i))
+    write_entry(tmp_path, "warnings/c.md", GOOD_CASE)
+    cache = ParseCache()
+    rng = random.Random(20261122)
+    edits = [
+        lambda i: write_entry(tmp_path, f"practices/p{i}.md", practice(i, extra=f"\n新增一段{rng.random()}\n")),
+        lambda i: write_entry(tmp_path, f"practices/p{i}.md", practice(i, unit="市财政局")),
+        lambda i: write_entry(tmp_path, f"practices/p{i}.md", practice(i).replace("unit: 市妇联", "unit: 不存在的单位")),
+        lambda i: write_entry(tmp_path, f"practices/new{i}.md", practice(100 + i)),
+        lambda i: (tmp_path / "cases" / "practices" / f"p{i}.md").unlink(missing_ok=True),
+        lambda i: write_entry(tmp_path, f"practices/p{i}.md", practice(i).replace("---\n\n", "related: [c]\n---\n\n", 1)),
+        # a vocabulary edit: an alias renamed changes how every entry reads
+        lambda i: (tmp_path / "cases" / "units.yml").write_text(
+            (tmp_path / "cases" / "units.yml").read_text(encoding="utf-8").replace(
+                "市妇女联合会", f"市妇女联合会{i}"), encoding="utf-8"),
+    ]
+    assert snapshot(load_library(tmp_path, cache=cache)) == snapshot(load_library(tmp_path))
+    for _ in range(30):
+        rng.choice(edits)(rng.randrange(12))
+        cached = load_library(tmp_path, cache=cache)
+        assert snapshot(cached) == snapshot(load_library(tmp_path))
+    assert cache.hits > 0  # the comparison above is not two fresh loads
+
+
+def test_an_unchanged_library_is_not_parsed_again_and_an_edit_only_once(tmp_path):
+    make_library(tmp_path)
+    for i in range(5):
+        write_entry(tmp_path, f"practices/p{i}.md", practice(i))
+    cache = ParseCache()
+    load_library(tmp_path, cache=cache)
+    assert (cache.hits, cache.misses) == (0, 5)
+    load_library(tmp_path, cache=cache)
+    assert (cache.hits, cache.misses) == (5, 0)
+    write_entry(tmp_path, "practices/p3.md", practice(3, extra="\n改了一句。\n"))
+    load_library(tmp_path, cache=cache)
+    assert (cache.hits, cache.misses) == (4, 1)
+
+
+def test_entries_handed_out_are_copies(tmp_path):
+    """The library filters ``related`` on what it is handed; the cache must
+    not keep that filtering when the missing entry comes back."""
+    make_library(tmp_path)
+    write_entry(tmp_path, "practices/p1.md", practice(1).replace("---\n\n", "related: [c]\n---\n\n", 1))
+    write_entry(tmp_path, "warnings/c.md", GOOD_CASE)
+    cache = ParseCache()
+    load_library(tmp_path, cache=cache, profile="public")  # GOOD_CASE may be internal: related filtered
+    first = load_library(tmp_path, cache=cache)
+    assert snapshot(first) == snapshot(load_library(tmp_path))
+    first.entries[0].related.append("zzz")
+    assert snapshot(load_library(tmp_path, cache=cache)) == snapshot(load_library(tmp_path))

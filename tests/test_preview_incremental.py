@@ -1,0 +1,104 @@
+"""The preview renders only what an edit changed, and still shows exactly
+what a clean build of the same files shows: after each edit of a sequence
+(an entry's body, its front matter, a new entry, a deleted entry, a
+vocabulary), every output file of the dirty preview equals a clean build's.
+
+The preview is MkDocs' own serve builder (dirty builds into one folder, the
+plugin instance kept between them), driven in a subprocess so this test's
+process keeps no MkDocs plugin state."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from conftest import copy_project
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+# Builds like `mkdocs serve [--dirty]`: one config load per build, the plugin
+# instance reused (MkDocs keeps plugins that have on_startup), site_url set
+# to the serve address. Prints the pages the plugin re-rendered as JSON.
+DRIVER = textwrap.dedent("""\
+    import json, logging, sys
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    project, site_dir, dirty, steps = sys.argv[1], sys.argv[2], sys.argv[3] == "dirty", int(sys.argv[4])
+    logging.basicConfig(level=logging.WARNING)
+    first = True
+    for step in range(steps):
+        if step:
+            sys.stdin.readline()  # the test made the next edit
+        config = load_config(config_file=project + "/mkdocs.yml", site_dir=site_dir)
+        if first:
+            config.plugins.on_startup(command="serve", dirty=dirty)
+            first = False
+        config.site_url = %r
+        build(config, serve_url=%r, dirty=dirty)
+        plugin = config.plugins["casebook"]
+        print(json.dumps(plugin.pages.changed if dirty else []), flush=True)
+""" % (SERVE_URL, SERVE_URL))
+
+
+def outputs(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def clean_build(project: Path, site: Path) -> dict[str, bytes]:
+    result = subprocess.run([sys.executable, "-c", DRIVER, str(project), str(site), "clean", "1"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return outputs(site)
+
+
+def entry(cases: Path, name: str) -> Path:
+    return next(cases.rglob(name))
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def test_preview_after_edits_equals_a_clean_build(tmp_path):
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project", with_entries=True)
+    cases = project / "cases"
+    entries = sorted(p for p in cases.rglob("*.md"))
+    target, other = entries[3], entries[10]
+    new_entry = cases / "practices" / "2024-03-xin-zeng-tiao-mu.md"
+    edits = [
+        ("正文", lambda: target.write_text(target.read_text(encoding="utf-8") + "\n\n## 新加一节\n\n预览应当马上显示这一段。\n",
+                                         encoding="utf-8")),
+        ("front matter", lambda: edit(target, "\ntitle: ", "\ntitle: 改过的标题 ")),
+        ("新条目", lambda: new_entry.write_text(other.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 新增 ", 1),
+                                              encoding="utf-8")),
+        ("删除条目", lambda: other.unlink()),
+        ("词表", lambda: edit(cases / "themes.yml", "- name: ", "- name: 新主题甲\n  slug: xin-zhu-ti-jia\n- name: ")),
+    ]
+    site = tmp_path / "preview"
+    driver = subprocess.Popen([sys.executable, "-c", DRIVER, str(project), str(site), "dirty", str(len(edits) + 1)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = json.loads(driver.stdout.readline() or "null")
+        assert first and len(first) > 50, driver.stderr.read()[-3000:]  # the first build renders every page
+        for i, (what, make_edit) in enumerate(edits):
+            make_edit()
+            driver.stdin.write("next\n")
+            driver.stdin.flush()
+            line = driver.stdout.readline()
+            assert line, f"{what}: {driver.stderr.read()[-3000:]}"
+            changed = json.loads(line)
+            assert 0 < len(changed) < len(first), (what, len(changed))  # some pages, not all
+            reference = clean_build(project, tmp_path / f"clean{i}")
+            preview = outputs(site)
+            assert sorted(preview) == sorted(reference), (what, set(preview) ^ set(reference))
+            different = [name for name in reference if preview[name] != reference[name]]
+            assert different == [], (what, different[:10])
+    finally:
+        driver.kill()
+        driver.wait()
