@@ -76,3 +76,27 @@ def test_entries_handed_out_are_copies(tmp_path):
     assert snapshot(first) == snapshot(load_library(tmp_path))
     first.entries[0].related.append("zzz")
     assert snapshot(load_library(tmp_path, cache=cache)) == snapshot(load_library(tmp_path))
+
+
+def test_search_keys_kept_between_builds_give_the_same_index(tmp_path):
+    """The preview's search-keys cache: after an edit, the index written with
+    it is byte for byte the index written from scratch, and only the edited
+    record's keys are computed again."""
+    from casebook.search import KeysCache, build_index
+
+    make_library(tmp_path)
+    for i in range(6):
+        write_entry(tmp_path, f"practices/p{i}.md", practice(i))
+    cache = KeysCache()
+
+    def files(out):
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    build_index(load_library(tmp_path), tmp_path / "cached", cache=cache)
+    assert cache.made == 6
+    write_entry(tmp_path, "practices/p2.md", practice(2, extra="\n新加的一段：以案促改。\n"))
+    library = load_library(tmp_path)
+    build_index(library, tmp_path / "cached", cache=cache)
+    assert cache.made == 1
+    build_index(library, tmp_path / "fresh")
+    assert files(tmp_path / "cached") == files(tmp_path / "fresh")

@@ -39,7 +39,7 @@ from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
-from casebook.search import INDEX_URI, build_index
+from casebook.search import INDEX_URI, KeysCache, build_index
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
@@ -94,6 +94,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.parse_cache = ParseCache()  # the preview's: unchanged files are not parsed again
         self.pages = PageTracker()  # the dirty preview's: which pages an edit changed
         self.incremental = False
+        self.search_keys = KeysCache()  # the preview's: search keys of records that did not change
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
@@ -325,7 +326,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_post_build(self, config):
         stats = build_index(self.library, Path(config.site_dir) / INDEX_URI,
-                            lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry))
+                            lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry),
+                            cache=self.search_keys if self.incremental else None)
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)

@@ -12,16 +12,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from casebook.core.library import Library
-from casebook.search.index import IndexStats, write_index
+from casebook.search.index import IndexStats, KeysCache, write_index
 from casebook.search.records import BodyHtml, SearchRecord, make_records
 
 INDEX_URI = "assets/casebook/search"  # where the index lives in the site
 
-__all__ = ["INDEX_URI", "IndexStats", "SearchRecord", "build_index", "make_records", "write_index"]
+__all__ = ["INDEX_URI", "IndexStats", "KeysCache", "SearchRecord", "build_index", "make_records", "write_index"]
 
 
-def build_index(library: Library, out_dir: Path, body_html: BodyHtml | None = None) -> IndexStats:
+def build_index(library: Library, out_dir: Path, body_html: BodyHtml | None = None,
+                cache: KeysCache | None = None) -> IndexStats:
     """Records of the library's entries (the ones the site shows) written as
     the static index in ``out_dir``; ``body_html``: each entry's body as the
-    site rendered it (by default rendered again here)."""
-    return write_index(make_records(library.entries, body_html), library.vocabs, out_dir)
+    site rendered it (by default rendered again here); ``cache``: the
+    preview's keys of unchanged records."""
+    if cache is not None:
+        cache.next_build()
+    return write_index(make_records(library.entries, body_html), library.vocabs, out_dir, cache=cache)

@@ -107,7 +107,39 @@ def _add(postings: Postings, per_field: tuple[set[str], ...], entry: int) -> Non
             postings[key][f].append(entry)
 
 
-def collect_postings(records: list[SearchRecord]) -> tuple[Postings, Postings]:
+Keys = tuple[tuple[set[str], ...], tuple[set[str], ...]]  # (grams, absent words) per field of SETS
+
+
+def record_keys(texts: tuple[str, ...]) -> Keys:
+    """The grams and minimal absent words of one record's texts."""
+    normalised = [normalise(t) for t in texts]
+    return (tuple(text_grams(t) for t in normalised),
+            tuple(minimal_absent_words(runs(t), MAX_GRAM + 1) for t in normalised))
+
+
+class KeysCache:
+    """The preview's: a record whose texts did not change since the last
+    build keeps its keys (finding minimal absent words is most of the index
+    build). Keys of texts no longer seen are dropped at each build."""
+
+    def __init__(self):
+        self._last: dict[tuple[str, ...], Keys] = {}
+        self._now: dict[tuple[str, ...], Keys] = {}
+        self.made = 0  # records whose keys this build computed
+
+    def keys(self, texts: tuple[str, ...]) -> Keys:
+        found = self._now.get(texts) or self._last.get(texts)
+        if found is None:
+            found = record_keys(texts)
+            self.made += 1
+        self._now[texts] = found
+        return found
+
+    def next_build(self) -> None:
+        self._last, self._now, self.made = self._now, {}, 0
+
+
+def collect_postings(records: list[SearchRecord], cache: KeysCache | None = None) -> tuple[Postings, Postings]:
     """Grams and minimal absent words, each -> ids of the entries where it
     is one, per field of ``SETS`` (ascending)."""
     def lists():
@@ -116,9 +148,10 @@ def collect_postings(records: list[SearchRecord]) -> tuple[Postings, Postings]:
     grams: Postings = defaultdict(lists)
     absent: Postings = defaultdict(lists)
     for record in records:
-        texts = [normalise(record.texts[name]) for name in SETS]
-        _add(grams, tuple(text_grams(t) for t in texts), record.id)
-        _add(absent, tuple(minimal_absent_words(runs(t), MAX_GRAM + 1) for t in texts), record.id)
+        texts = tuple(record.texts[name] for name in SETS)
+        record_grams, record_absent = cache.keys(texts) if cache is not None else record_keys(texts)
+        _add(grams, record_grams, record.id)
+        _add(absent, record_absent, record.id)
     return grams, absent
 
 
@@ -202,10 +235,10 @@ def _record(key: str, lists: tuple[array, ...], n: int, continuations: list[str]
 
 
 def write_index(records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path,
-                shard_target: int = SHARD_TARGET) -> IndexStats:
+                shard_target: int = SHARD_TARGET, cache: KeysCache | None = None) -> IndexStats:
     """Write the whole index into ``out_dir`` (replaced if it exists)."""
     n = len(records)
-    grams, absent = collect_postings(records)
+    grams, absent = collect_postings(records, cache)
     continuations: dict[str, list[str]] = defaultdict(list)
     for word in sorted(absent):
         continuations[word[:MAX_GRAM]].append(word[MAX_GRAM:])
