@@ -131,3 +131,18 @@ def test_schema_accepts_good_front_matter_and_rejects_bad(lib):
 def test_slugs_are_ascii_pinyin():
     assert slugify("市妇联 2023") == "shi-fu-lian-2023"
     assert entry_slug("市妇联以家风建设带动清廉机关建设", "2023-06") == "2023-06-shi-fu-lian-yi-jia-feng-jian-she"
+
+
+def test_related_memo_never_answers_for_other_input(lib):
+    """related_entries keeps its last answer for the preview; any change of a
+    term, date or ``related`` list must give a fresh one."""
+    import casebook.core.related as related_module
+
+    library = _entries(lib)
+    first = related_entries(library.entries, limit=4)
+    entry = library.entries[2]
+    entry.related = [library.entries[5].slug]
+    changed = related_entries(library.entries, limit=4)
+    related_module._last = None  # computed from scratch
+    assert changed == related_entries(library.entries, limit=4)
+    assert changed[entry.slug][0] is library.entries[5] and changed != first

@@ -11,10 +11,25 @@ THEME_WEIGHT, UNIT_WEIGHT, TAG_WEIGHT = 3, 2, 1
 WINDOW = 40
 
 
+_last: tuple[tuple, dict[str, list[str]]] | None = None  # one-slot memo: the preview rebuilds with mostly the same input
+
+
 def related_entries(entries: list[Entry], limit: int = 6) -> dict[str, list[Entry]]:
     """For every entry, up to ``limit`` related entries. Built from inverted
-    indices so the cost follows shared terms, not entries squared."""
+    indices so the cost follows shared terms, not entries squared. The same
+    input as the last call (an edit that changed no term, date or ``related``)
+    gives the last answer without computing it again."""
+    global _last
     by_slug = {e.slug: e for e in entries}
+    signature = (limit, tuple((e.slug, e.sort_key, tuple(dict.fromkeys(e.related)), tuple(_keys(e))) for e in entries))
+    if _last is not None and _last[0] == signature:
+        return {slug: [by_slug[s] for s in chosen] for slug, chosen in _last[1].items()}
+    result = _related(entries, by_slug, limit)
+    _last = (signature, {slug: [e.slug for e in chosen] for slug, chosen in result.items()})
+    return result
+
+
+def _related(entries: list[Entry], by_slug: dict[str, Entry], limit: int) -> dict[str, list[Entry]]:
     index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     position: dict[tuple[tuple[str, str], str], int] = {}
     for entry in entries:

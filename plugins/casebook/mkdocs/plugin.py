@@ -94,6 +94,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.parse_cache = ParseCache()  # the preview's: unchanged files are not parsed again
         self.pages = PageTracker()  # the dirty preview's: which pages an edit changed
         self.incremental = False
+        self._bodies: dict[str, str] = {}
         self.search_keys = KeysCache()  # the preview's: search keys of records that did not change
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
@@ -166,6 +167,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # the newest change in the library (git), never the clock (reproducible).
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
         self.printed = When(printed, chinese_date(printed))  # both "" when no date is known
+        # bodies as HTML by their Markdown: the preview keeps last build's (those still in use)
+        self._bodies_before = self._bodies if self.incremental else {}
         self._bodies: dict[str, str] = {}
         self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
         if not self.incremental:  # a build's Word paragraphs are its own
@@ -302,10 +305,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _body_html(self, entry) -> str:
         """An entry's body as the site renders it, sanitised; kept for the
-        other compilations that hold the same entry."""
-        if entry.slug not in self._bodies:
-            self._bodies[entry.slug] = sanitise_html(self.render(entry.body))
-        return self._bodies[entry.slug]
+        other compilations that hold the same entry, and in the preview for
+        the next build while the body stays the same."""
+        html = self._bodies.get(entry.body)
+        if html is None:
+            html = self._bodies_before.get(entry.body)
+            if html is None:
+                html = sanitise_html(self.render(entry.body))
+            self._bodies[entry.body] = html
+        return html
 
     def _body_for(self, entry, page_url: str) -> str:
         """The body for another page than the entry's (a compilation at
