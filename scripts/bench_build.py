@@ -118,7 +118,8 @@ def edits(project: Path):
 
     def new_entry():
         text = re.sub(r"\n(title|标题): ", r"\n\1: 新 ", other.read_text(encoding="utf-8"), count=1)
-        (cases / "practices" / "2024-01-yu-lan-ce-liang-xin-tiao-mu.md").write_text(text, encoding="utf-8")
+        # the same date as the entry it copies, so the file name agrees with it (a valid entry)
+        (cases / "practices" / f"{other.stem}-xin-tiao-mu.md").write_text(text, encoding="utf-8")
 
     def delete_entry():
         entries[len(entries) // 4].unlink()
