@@ -57,22 +57,30 @@ _SKIPPED_CLASSES = {"admonition-title", "footnote", "footnote-ref", "headerlink"
 _VOID = {"br", "hr", "img", "col", "wbr", "input"}
 
 
-class _Paragraphs(HTMLParser):
-    """Text of the prose blocks of an HTML fragment, in order: headings, code,
-    admonition titles and footnote marks are left out."""
+class _BlockText(HTMLParser):
+    """Walks (sanitised, so well-formed) HTML block by block: the text of a
+    block, whitespace collapsed and entities decoded, goes to ``_emit``;
+    elements for which ``_skips`` is true are left out with all they hold."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str]] = []  # (innermost block tag, text)
         self._current: list[str] = []
         self._stack: list[tuple[str, bool]] = []  # (tag, skipped)
         self._skipping = 0
 
+    def _skips(self, tag: str, attributes: dict) -> bool:
+        raise NotImplementedError
+
+    def _opened(self, tag: str, attributes: dict) -> None:
+        """An element starts (before it is on the stack)."""
+
+    def _emit(self, text: str) -> None:
+        raise NotImplementedError
+
     def _flush(self):
         text = " ".join("".join(self._current).split())
         if text:
-            tag = next((t for t, _ in reversed(self._stack) if t in _BLOCKS), "")
-            self.blocks.append((tag, text))
+            self._emit(text)  # while the block is still open: its tag is on the stack
         self._current = []
 
     def handle_starttag(self, tag, attrs):
@@ -80,8 +88,9 @@ class _Paragraphs(HTMLParser):
             self._flush()
         if tag in _VOID:
             return
-        classes = set((dict(attrs).get("class") or "").split())
-        skipped = tag in _SKIPPED_TAGS or bool(classes & _SKIPPED_CLASSES)
+        attributes = dict(attrs)
+        skipped = self._skips(tag, attributes)
+        self._opened(tag, attributes)
         self._stack.append((tag, skipped))
         self._skipping += skipped
 
@@ -89,9 +98,8 @@ class _Paragraphs(HTMLParser):
         if tag in _VOID:
             return
         if tag in _BLOCKS and not self._skipping:
-            self._flush()  # while the block is still open: its tag names the text
-        # close up to the matching tag (sanitised HTML is well formed)
-        while self._stack:
+            self._flush()
+        while self._stack:  # close up to the matching tag
             open_tag, skipped = self._stack.pop()
             self._skipping -= skipped
             if open_tag == tag:
@@ -104,6 +112,21 @@ class _Paragraphs(HTMLParser):
     def close(self):
         super().close()
         self._flush()
+
+
+class _Paragraphs(_BlockText):
+    """Text of the prose blocks of an HTML fragment, in order: headings, code,
+    admonition titles and footnote marks are left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks: list[tuple[str, str]] = []  # (innermost block tag, text)
+
+    def _skips(self, tag, attributes):
+        return tag in _SKIPPED_TAGS or bool(set((attributes.get("class") or "").split()) & _SKIPPED_CLASSES)
+
+    def _emit(self, text):
+        self.blocks.append((next((t for t, _ in reversed(self._stack) if t in _BLOCKS), ""), text))
 
 
 def html_blocks(html: str) -> list[tuple[str, str]]:
@@ -125,60 +148,29 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _NOT_TEXT_CLASSES = {"footnote-ref", "footnote-backref", "headerlink", "toc"}  # marks and links, not words
 
 
-class _Lines(HTMLParser):
+class _Lines(_BlockText):
     """Every text block of an HTML fragment as a line (headings, tables,
     admonitions, code and footnotes included: what a reader sees), and
     where each heading with an id starts."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.lines: list[str] = []
         self.headings: list[tuple[int, str, str]] = []  # (line number, id, text)
-        self._current: list[str] = []
-        self._stack: list[tuple[str, bool]] = []
-        self._skipping = 0
         self._heading: str | None = None  # the id of the heading being read
 
-    def _flush(self):
-        text = " ".join("".join(self._current).split())
-        self._current = []
-        if not text:
-            return
+    def _skips(self, tag, attributes):
+        return tag in ("script", "style") or bool(set((attributes.get("class") or "").split()) & _NOT_TEXT_CLASSES)
+
+    def _opened(self, tag, attributes):
+        if tag in _HEADINGS and attributes.get("id") and not self._skipping:
+            self._heading = attributes["id"]
+
+    def _emit(self, text):
         if self._heading is not None:
             self.headings.append((len(self.lines), self._heading, text))
             self._heading = None
         self.lines.append(text)
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _BLOCKS and not self._skipping:
-            self._flush()
-        if tag in _VOID:
-            return
-        attributes = dict(attrs)
-        skipped = tag in ("script", "style") or bool(set((attributes.get("class") or "").split()) & _NOT_TEXT_CLASSES)
-        if tag in _HEADINGS and attributes.get("id") and not self._skipping:
-            self._heading = attributes["id"]
-        self._stack.append((tag, skipped))
-        self._skipping += skipped
-
-    def handle_endtag(self, tag):
-        if tag in _VOID:
-            return
-        if tag in _BLOCKS and not self._skipping:
-            self._flush()
-        while self._stack:
-            open_tag, skipped = self._stack.pop()
-            self._skipping -= skipped
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        if not self._skipping:
-            self._current.append(data)
-
-    def close(self):
-        super().close()
-        self._flush()
 
 
 def text_and_headings(html: str) -> tuple[str, list[tuple[int, str, str]]]:
