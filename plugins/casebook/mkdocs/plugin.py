@@ -39,6 +39,7 @@ from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
+from casebook.mkdocs.sidebuild import SideBuild, SideBuildError
 from casebook.search import INDEX_URI, KeysCache, build_index
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -99,6 +100,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
+        self.side: SideBuild | None = None  # a build's search index and Word files, made on the other core
 
     def on_startup(self, *, command, dirty):
         # The local preview (`mkdocs serve`) shows drafts with a banner; no
@@ -190,14 +192,30 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for uri, text in self.plan.files.items():  # the statistics as CSV
             files.append(File.generated(config, uri, content=text))
         self._files = files  # where a body's relative links lead (MkDocs' own resolution)
-        for comp in self.plan.compilations:  # each compilation (each of its parts) as a Word file beside its page
-            for printable in comp.printable:
-                files.append(File.generated(config, printable.docx_uri, content=self._word_file(printable, config)))
         for uri, data in self.search_assets.files.items():
             files.append(File.generated(config, uri, content=data))
+        self.side = None
+        if self.previewing:  # the preview keeps what did not change between builds, in this process
+            for comp in self.plan.compilations:  # each compilation (each of its parts) as a Word file beside its page
+                for printable in comp.printable:
+                    files.append(File.generated(config, printable.docx_uri,
+                                                content=self._word_file(printable, config)))
+        else:  # a build makes them on the other core while MkDocs renders the pages (sidebuild.py)
+            self.side = SideBuild(lambda: self._side_work(config))
         if self.incremental:
             self._track_pages(files, config)
         return files
+
+    def _side_work(self, config):
+        """A build's search index and Word files, written into the site
+        folder (the pages never link to them through MkDocs' files)."""
+        site_dir = Path(config.site_dir)
+        for comp in self.plan.compilations:
+            for printable in comp.printable:
+                target = site_dir / printable.docx_uri
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(self._word_file(printable, config))
+        return build_index(self.library, site_dir / INDEX_URI, self._body_html)
 
     def _track_pages(self, files: Files, config) -> None:
         """Fingerprint every page by what it is made from (see incremental.py)."""
@@ -243,7 +261,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Every body, the editors' and the guide's (whose tables carry
         # vocabulary values), is sanitised; only then is it markup.
         safe = sanitise_html(html)
-        if page.file.src_uri in self.entry_uris:  # kept for the search index: not rendered twice
+        if self.side is None and page.file.src_uri in self.entry_uris:  # for the preview's index: not rendered twice
             self._page_bodies[self.entry_uris[page.file.src_uri]] = safe
         return Markup(safe)  # noqa: S704
 
@@ -333,9 +351,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return (config.site_url or "/").rstrip("/") + "/"
 
     def on_post_build(self, config):
-        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI,
-                            lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry),
-                            cache=self.search_keys if self.incremental else None)
+        if self.side is not None:
+            try:
+                stats = self.side.result()
+            except SideBuildError as error:
+                log.error(error.trace)
+                raise PluginError(f"生成搜索索引和汇编 Word 文件时出错（{error}），本次生成不完整；"
+                                  f"请把上面的错误信息交给维护人员") from None
+            finally:
+                self.side = None
+        else:
+            stats = build_index(self.library, Path(config.site_dir) / INDEX_URI,
+                                lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry),
+                                cache=self.search_keys if self.incremental else None)
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)

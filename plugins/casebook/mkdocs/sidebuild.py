@@ -1,0 +1,80 @@
+"""Work a build does on the machine's other core while MkDocs renders pages.
+
+The search index and the compilations' Word files are made from the library
+and the entries' bodies, never from the rendered pages, so a forked process
+can write them into the site folder while the main process renders; the
+build waits for it at the end (``SideBuild.result``). Where a process cannot
+be forked (Windows, macOS's default), or ``CASEBOOK_JOBS=1`` asks for one
+process, the work runs in the build's own process at that point instead:
+the output is the same either way (tests/test_side_build.py).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable
+
+JOBS_VARIABLE = "CASEBOOK_JOBS"
+
+
+class SideBuildError(RuntimeError):
+    """The side process failed; the message says how, the trace is its own."""
+
+    def __init__(self, message: str, trace: str = ""):
+        super().__init__(message)
+        self.trace = trace
+
+
+def can_fork(environ=os.environ) -> bool:
+    return environ.get(JOBS_VARIABLE, "").strip() != "1" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run(work: Callable[[], object], send) -> None:
+    try:
+        outcome = ("ok", work(), "")
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the build
+        outcome = ("error", f"{type(error).__name__}: {error}", traceback.format_exc())
+    try:
+        send.send(outcome)
+    finally:
+        send.close()
+
+
+class SideBuild:
+    """``work`` (no arguments; what it returns must pickle) started in a
+    forked process now, or run later in this one where forking is not possible."""
+
+    def __init__(self, work: Callable[[], object], fork: bool | None = None):
+        self._work = work
+        self._process = None
+        if can_fork() if fork is None else fork:
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=_run, args=(work, send), daemon=True)
+            self._process.start()
+            send.close()  # the child holds the only sending end: its death ends recv()
+
+    @property
+    def forked(self) -> bool:
+        return self._process is not None
+
+    def result(self):
+        """What the work returned; its failure raised here as ``SideBuildError``."""
+        if self._process is None:
+            try:
+                return self._work()
+            except Exception as error:  # the same report as from the other process
+                raise SideBuildError(f"{type(error).__name__}: {error}", traceback.format_exc()) from error
+        try:
+            status, value, trace = self._receive.recv()
+        except EOFError:  # died without a word (killed, out of memory)
+            status, value, trace = "error", "", ""
+        finally:
+            self._receive.close()
+            self._process.join()
+        if status != "ok":
+            code = self._process.exitcode
+            raise SideBuildError(value or f"进程意外退出（退出码 {code}）", trace)
+        return value
