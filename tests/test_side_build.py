@@ -8,9 +8,8 @@ import filecmp
 import os
 
 import pytest
-from conftest import ROOT, run_mkdocs_build
-
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, can_fork
+from conftest import ROOT, run_mkdocs_build
 
 
 def _differences(a, b) -> list[str]:
