@@ -8,7 +8,8 @@ For each size a library is generated (scripts/gen_corpus.py), then, in one
 run on this machine:
 
 * Casebook: `mkdocs build` of the project, wall time and peak memory of the
-  process, site size, HTML pages, largest entry page and listing page, and
+  process tree (the build forks a second process for the search index and
+  the Word files; both are counted, bench.measured), site size, HTML pages, largest entry page and listing page, and
   the search index (size; its build time is in the log line of the plugin);
 * the plain baseline: the same entry Markdown under docs/ with a
   sections-only nav (one hand-written index page per type), Material, no
