@@ -160,10 +160,10 @@ def test_the_empty_date_is_asked_for_on_its_line_and_the_draft_still_parses(tmp_
 
 
 def test_an_undated_draft_in_the_preview_is_in_no_year_and_searchable(tmp_path):
+    from casebook.core.fields import UNDATED
     from casebook.core.library import load_library
     from casebook.core.site import plan_site
     from casebook.search.index import facet_columns
-    from casebook.core.fields import UNDATED
     from casebook.search.records import make_records
     from conftest import copy_project
 

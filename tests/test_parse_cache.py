@@ -6,10 +6,9 @@ from __future__ import annotations
 import random
 from dataclasses import asdict
 
-from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
-
 from casebook.core.library import load_library
 from casebook.core.parsecache import ParseCache
+from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
 
 
 def snapshot(library):

@@ -169,7 +169,7 @@ def test_facets_name_only_values_the_entries_use(corpus, tmp_path):
     """A vocabulary term no indexed entry carries is not in the search data
     (in a public build, terms of internal entries only stay private)."""
     library, records, _, _ = corpus
-    records = [r for r in records if r.type == "case"][:3]
+    records = [dataclasses.replace(r, id=i) for i, r in enumerate(r for r in records if r.type == "case")][:3]
     write_index(records, library.vocabs, tmp_path)
     used = {key: {v for r in records for v in r.facets[key]} for key in records[0].facets}
     names = _facet_names(tmp_path)

@@ -40,7 +40,7 @@ from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError
-from casebook.search import INDEX_URI, KeysCache, build_index
+from casebook.search import INDEX_URI, IndexWriter, KeysCache, build_index
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
@@ -96,7 +96,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages = PageTracker()  # the dirty preview's: which pages an edit changed
         self.incremental = False
         self._bodies: dict[str, str] = {}
-        self.search_keys = KeysCache()  # the preview's: search keys of records that did not change
+        self.search_index = IndexWriter(cache=KeysCache())  # the preview's: rewrites only what an edit changed
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
@@ -363,7 +363,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         else:
             stats = build_index(self.library, Path(config.site_dir) / INDEX_URI,
                                 lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry),
-                                cache=self.search_keys if self.incremental else None)
+                                writer=self.search_index if self.incremental else None)
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)

@@ -35,8 +35,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import shutil
 from array import array
+from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,22 +141,6 @@ class KeysCache:
         self._last, self._now, self.made = self._now, {}, 0
 
 
-def collect_postings(records: list[SearchRecord], cache: KeysCache | None = None) -> tuple[Postings, Postings]:
-    """Grams and minimal absent words, each -> ids of the entries where it
-    is one, per field of ``SETS`` (ascending)."""
-    def lists():
-        return tuple(array("I") for _ in SETS)
-
-    grams: Postings = defaultdict(lists)
-    absent: Postings = defaultdict(lists)
-    for record in records:
-        texts = tuple(record.texts[name] for name in SETS)
-        record_grams, record_absent = cache.keys(texts) if cache is not None else record_keys(texts)
-        _add(grams, record_grams, record.id)
-        _add(absent, record_absent, record.id)
-    return grams, absent
-
-
 def facet_values(records: list[SearchRecord], vocabs: Vocabularies) -> dict[str, list[list[str]]]:
     """Per facet, the values the records use (display name first, then
     accepted aliases), in vocabulary order. A value no record uses is left
@@ -237,43 +223,205 @@ def _record(key: str, lists: tuple[array, ...], n: int, continuations: list[str]
 def write_index(records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path,
                 shard_target: int = SHARD_TARGET, cache: KeysCache | None = None) -> IndexStats:
     """Write the whole index into ``out_dir`` (replaced if it exists)."""
-    n = len(records)
-    grams, absent = collect_postings(records, cache)
-    continuations: dict[str, list[str]] = defaultdict(list)
-    for word in sorted(absent):
-        continuations[word[:MAX_GRAM]].append(word[MAX_GRAM:])
-    encoded: dict[str, bytes] = {}
-    for gram, lists in grams.items():
-        encoded[gram] = _record(gram, lists, n, continuations.get(gram, []))
-    for word, lists in absent.items():
-        encoded[word] = _record(word, lists, n, [])
-    total = sum(len(b) for b in encoded.values())
-    shard_count = max(1, round(total / shard_target))
-    shards: list[list[str]] = [[] for _ in range(shard_count)]
-    for key in encoded:
-        shards[fnv1a(key.encode("utf-8")) % shard_count].append(key)
+    return IndexWriter(shard_target, cache).write(records, vocabs, out_dir)
 
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    (out_dir / "g").mkdir(parents=True)
-    (out_dir / "d").mkdir()
-    digest = hashlib.sha256()
-    index_bytes = 0
-    for k, keys in enumerate(shards):
-        data = packed(b"".join(encoded[key] for key in sorted(keys)))
-        digest.update(data)
-        index_bytes += len(data)
-        (out_dir / "g" / f"{k}.bin").write_bytes(data)
-    doc_bytes = 0
-    for record in records:
-        data = packed(_dump(doc_json(record)))
-        digest.update(data)
-        doc_bytes += len(data)
-        (out_dir / "d" / f"{record.id}.bin").write_bytes(data)
-    facets = packed(_dump({"n": n, "facets": facet_columns(records, vocabs)}))
-    digest.update(facets)
-    (out_dir / FACETS_FILE).write_bytes(facets)
-    manifest = {"format": FORMAT, "version": digest.hexdigest()[:12], "n": n, "shards": shard_count,
-                "grams": MAX_GRAM, "sets": list(SETS)}
-    (out_dir / "manifest.json").write_bytes(_dump(manifest))
-    return IndexStats(n, len(grams), len(absent), shard_count, index_bytes, len(facets), doc_bytes)
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+class IndexWriter:
+    """Writes the index. The preview keeps one between builds: when the
+    records keep their ids (no entry added, removed or moved in date order),
+    only the keys of the records whose text changed are updated, and only
+    the shards holding them, the changed records' files and the facets are
+    written again. The files are those a fresh ``write_index`` writes, byte
+    for byte (tests/test_index_writer.py)."""
+
+    def __init__(self, shard_target: int = SHARD_TARGET, cache: KeysCache | None = None):
+        self.shard_target = shard_target
+        self.cache = cache
+        self.written = False
+        self.rewritten = 0  # files written by the last write (all of them when it was a full write)
+
+    def _keys(self, texts: tuple[str, ...]) -> Keys:
+        return self.cache.keys(texts) if self.cache is not None else record_keys(texts)
+
+    def write(self, records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path) -> IndexStats:
+        if any(record.id != i for i, record in enumerate(records)):
+            raise ValueError("records must be numbered 0, 1, 2, ... in library order (ids are positions)")
+        texts = [tuple(r.texts[name] for name in SETS) for r in records]
+        slugs = tuple(r.slug for r in records)
+        if (self.written and self.cache is not None and slugs == self.slugs and out_dir == self.out_dir
+                and self._on_disk_unchanged()):
+            if self._update(records, texts, vocabs):
+                return self._stats()
+        self._full(records, texts, vocabs, out_dir)
+        return self._stats()
+
+    # -- the state of the files on disk ------------------------------------
+    def _on_disk_unchanged(self) -> bool:
+        try:
+            manifest = json.loads((self.out_dir / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return manifest.get("version") == self.version
+
+    def _stats(self) -> IndexStats:
+        return IndexStats(self.n, len(self.grams), len(self.absent), self.shard_count, sum(self.shard_sizes),
+                          self.facet_size, sum(self.doc_sizes))
+
+    # -- full ---------------------------------------------------------------
+    def _full(self, records, texts, vocabs, out_dir: Path) -> None:
+        n = len(records)
+        self.n, self.out_dir, self.slugs = n, out_dir, tuple(r.slug for r in records)
+        self.texts = texts
+        self.grams, self.absent = self._postings(texts)
+        self.continuations: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.absent):
+            self.continuations[word[:MAX_GRAM]].append(word[MAX_GRAM:])
+        self.encoded = {key: self._encode(key) for key in (*self.grams, *self.absent)}
+        self.total = sum(len(b) for b in self.encoded.values())
+        self.shard_count = self._shard_count()
+        self.members: list[set[str]] = [set() for _ in range(self.shard_count)]
+        for key in self.encoded:
+            self.members[self._shard_of(key)].add(key)
+
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        (out_dir / "g").mkdir(parents=True)
+        (out_dir / "d").mkdir()
+        self.shard_digests, self.shard_sizes = [b""] * self.shard_count, [0] * self.shard_count
+        for k in range(self.shard_count):
+            self._write_shard(k)
+        self.doc_raw, self.doc_digests, self.doc_sizes = [b""] * n, [b""] * n, [0] * n  # raw: its digest
+        for record in records:
+            self._write_doc(record, _dump(doc_json(record)))
+        self._write_facets(records, vocabs)
+        self.rewritten = self.shard_count + n + 2
+        self.written = True
+
+    def _postings(self, texts: list[tuple[str, ...]]) -> tuple[Postings, Postings]:
+        """Grams and minimal absent words, each -> ids of the records where
+        it is one, per field of ``SETS`` (ascending)."""
+        self.keys = []  # kept only with a cache (the preview), which holds them anyway
+
+        def lists():
+            return tuple(array("I") for _ in SETS)
+
+        grams: Postings = defaultdict(lists)
+        absent: Postings = defaultdict(lists)
+        for entry, record_texts in enumerate(texts):
+            record_grams, record_absent = found = self._keys(record_texts)
+            _add(grams, record_grams, entry)
+            _add(absent, record_absent, entry)
+            if self.cache is not None:
+                self.keys.append(found)
+        return dict(grams), dict(absent)
+
+    # -- incremental --------------------------------------------------------
+    def _update(self, records, texts, vocabs) -> bool:
+        """Bring the files up to ``records`` (same ids as last time); False
+        when the shard count would change (then everything is written again)."""
+        changed_keys: set[str] = set()
+        changed_records = [i for i, t in enumerate(texts) if t != self.texts[i]]
+        new_keys = {i: self._keys(texts[i]) for i in changed_records}
+        for i in changed_records:
+            for postings, old, new in ((self.grams, self.keys[i][0], new_keys[i][0]),
+                                       (self.absent, self.keys[i][1], new_keys[i][1])):
+                for f in range(len(SETS)):
+                    for key in old[f] - new[f]:
+                        self._remove(postings, key, f, i, changed_keys)
+                    for key in new[f] - old[f]:
+                        self._insert(postings, key, f, i, changed_keys)
+        for key in changed_keys:
+            self.total -= len(self.encoded.pop(key, b""))
+            if key in self.grams or key in self.absent:
+                self.encoded[key] = self._encode(key)
+                self.total += len(self.encoded[key])
+        if self._shard_count() != self.shard_count:
+            return False
+        for i in changed_records:
+            self.keys[i] = new_keys[i]
+        self.texts = texts
+        shards = set()
+        for key in changed_keys:
+            k = self._shard_of(key)
+            shards.add(k)
+            if key in self.encoded:
+                self.members[k].add(key)
+            else:
+                self.members[k].discard(key)
+        for k in sorted(shards):
+            self._write_shard(k)
+        docs = 0
+        for record in records:
+            raw = _dump(doc_json(record))
+            if _digest(raw) != self.doc_raw[record.id]:
+                self._write_doc(record, raw)
+                docs += 1
+        self._write_facets(records, vocabs)
+        self.rewritten = len(shards) + docs + 2
+        return True
+
+    def _insert(self, postings: Postings, key: str, f: int, entry: int, changed: set[str]) -> None:
+        lists = postings.get(key)
+        if lists is None:
+            lists = postings[key] = tuple(array("I") for _ in SETS)
+            if postings is self.absent:  # a new absent word: its trigram lists one more continuation
+                insort(self.continuations.setdefault(key[:MAX_GRAM], []), key[MAX_GRAM:])
+                changed.add(key[:MAX_GRAM])
+        ids = lists[f]
+        ids.insert(bisect_left(ids, entry), entry)
+        changed.add(key)
+
+    def _remove(self, postings: Postings, key: str, f: int, entry: int, changed: set[str]) -> None:
+        lists = postings[key]
+        lists[f].remove(entry)
+        changed.add(key)
+        if not any(lists):
+            del postings[key]
+            if postings is self.absent:
+                rests = self.continuations[key[:MAX_GRAM]]
+                rests.remove(key[MAX_GRAM:])
+                if not rests:
+                    del self.continuations[key[:MAX_GRAM]]
+                changed.add(key[:MAX_GRAM])
+
+    # -- pieces ---------------------------------------------------------------
+    def _encode(self, key: str) -> bytes:
+        if key in self.grams:
+            return _record(key, self.grams[key], self.n, self.continuations.get(key, []))
+        return _record(key, self.absent[key], self.n, [])
+
+    def _shard_count(self) -> int:
+        """A power of two near total / target (shards of 0.7 to 1.4 times the
+        target): an edit changes the total a little, the count almost never,
+        so the preview rewrites a few shards, not all."""
+        return 1 << max(0, round(math.log2(max(1.0, self.total / self.shard_target))))
+
+    def _shard_of(self, key: str) -> int:
+        return fnv1a(key.encode("utf-8")) % self.shard_count
+
+    def _write_shard(self, k: int) -> None:
+        data = packed(b"".join(self.encoded[key] for key in sorted(self.members[k])))
+        self.shard_digests[k], self.shard_sizes[k] = _digest(data), len(data)
+        (self.out_dir / "g" / f"{k}.bin").write_bytes(data)
+
+    def _write_doc(self, record: SearchRecord, raw: bytes) -> None:
+        data = packed(raw)
+        self.doc_raw[record.id] = _digest(raw)
+        self.doc_digests[record.id], self.doc_sizes[record.id] = _digest(data), len(data)
+        (self.out_dir / "d" / f"{record.id}.bin").write_bytes(data)
+
+    def _write_facets(self, records, vocabs) -> None:
+        """The facet columns and the manifest, whose version is a digest of
+        every file's digest (a changed file changes it)."""
+        facets = packed(_dump({"n": self.n, "facets": facet_columns(records, vocabs)}))
+        self.facet_size = len(facets)
+        (self.out_dir / FACETS_FILE).write_bytes(facets)
+        every = b"".join([*self.shard_digests, *self.doc_digests, _digest(facets)])
+        self.version = hashlib.sha256(every).hexdigest()[:12]
+        manifest = {"format": FORMAT, "version": self.version, "n": self.n, "shards": self.shard_count,
+                    "grams": MAX_GRAM, "sets": list(SETS)}
+        (self.out_dir / "manifest.json").write_bytes(_dump(manifest))

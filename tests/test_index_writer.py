@@ -1,0 +1,90 @@
+"""The preview's index writer: after any sequence of edits it leaves exactly
+the files a fresh write of the same records leaves, and an edit that keeps
+every entry's place rewrites only a few of them."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+from casebook.core.library import load_library
+from casebook.search import make_records
+from casebook.search.index import IndexWriter, KeysCache, write_index
+from casebook.search.reader import SearchIndex
+from conftest import ROOT
+
+
+def _files(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _edit(rng: random.Random, records: list, donors: list[str]) -> list:
+    """One editor-like change to a random record: text put in or cut out of
+    its body, a new title, metadata or aliases, another facet value; the
+    records keep their ids."""
+    records = list(records)
+    i = rng.randrange(len(records))
+    record = records[i]
+    donor = rng.choice(donors)
+    start = rng.randrange(max(1, len(donor) - 40))
+    piece = donor[start:start + rng.randint(2, 40)]
+    kind = rng.choice(["insert", "cut", "title", "meta", "aliases", "facet", "same"])
+    if kind == "insert":
+        at = rng.randrange(len(record.body) + 1)
+        record = dataclasses.replace(record, body=record.body[:at] + piece + record.body[at:])
+    elif kind == "cut" and len(record.body) > 10:
+        a = rng.randrange(len(record.body) - 5)
+        record = dataclasses.replace(record, body=record.body[:a] + record.body[a + rng.randint(1, 200):])
+    elif kind == "title":
+        record = dataclasses.replace(record, title=piece or "标题")
+    elif kind == "meta":
+        record = dataclasses.replace(record, meta=record.meta + "\n" + piece)
+    elif kind == "aliases":
+        record = dataclasses.replace(record, alias_terms=[*record.alias_terms[1:], (piece or "别名", "名", "别名")])
+    elif kind == "facet":
+        other = rng.choice(records)
+        record = dataclasses.replace(record, facets={**record.facets, "themes": list(other.facets.get("themes", []))})
+    records[i] = record
+    return records
+
+
+def test_incremental_writes_equal_fresh_writes(tmp_path):
+    library = load_library(ROOT, include_drafts=False)
+    records = make_records(library.entries)
+    donors = [r.body for r in records]
+    writer = IndexWriter(shard_target=1024, cache=KeysCache())  # small shards: many, as in a large library
+    out = tmp_path / "preview"
+    writer.write(records, library.vocabs, out)
+    assert writer.rewritten == len(_files(out))
+    rng = random.Random(7)
+    partial = 0
+    for step in range(40):
+        records = _edit(rng, records, donors)
+        if step % 3 == 0:  # several edits between two builds, as when saving quickly
+            records = _edit(rng, records, donors)
+        writer.cache.next_build()
+        writer.write(records, library.vocabs, out)
+        fresh = tmp_path / f"fresh{step}"
+        write_index(records, library.vocabs, fresh, shard_target=1024)
+        assert _files(out) == _files(fresh), f"step {step}"
+        partial += writer.rewritten < len(_files(fresh)) // 2
+    assert partial >= 36  # nearly every edit rewrote only a few files
+    # and what the reader finds follows the edits
+    last = records[-1]
+    word = last.body[:4] if len(last.body) >= 4 else last.title
+    assert last.id in SearchIndex(out).search(word).ids
+
+
+def test_a_new_entry_or_a_changed_folder_writes_everything(tmp_path):
+    library = load_library(ROOT, include_drafts=False)
+    records = make_records(library.entries)
+    writer = IndexWriter(cache=KeysCache())
+    older = [dataclasses.replace(r, id=i) for i, r in enumerate(records[1:])]  # before the newest was added
+    writer.write(older, library.vocabs, tmp_path / "a")
+    writer.write(records, library.vocabs, tmp_path / "a")  # every id moved by one
+    assert writer.rewritten == len(_files(tmp_path / "a"))
+    write_index(records, library.vocabs, tmp_path / "fresh")
+    assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
+    (tmp_path / "a" / "manifest.json").write_text("{}", encoding="utf-8")  # someone touched the files
+    writer.write(records, library.vocabs, tmp_path / "a")
+    assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
