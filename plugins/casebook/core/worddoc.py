@@ -1,27 +1,33 @@
-"""A compilation as a Word file (.docx), built with python-docx.
+"""A compilation as a Word file (.docx).
 
 Word's own styles carry the structure, so the navigation pane and a table
 of contents work: the compilation's title is ``Title``, each entry a
 ``Heading 1`` starting on a new page, the entry's sections ``Heading 2``
 and below. Fonts are named for Chinese Word: 宋体 (SimSun) for text, 黑体
 (SimHei) for headings. Bodies come in as the site's sanitised HTML.
+
+python-docx makes the package once per process: the styled empty document
+(page, fonts, headings, the footer's page number). Its parts are kept
+deflated (deflatedzip); the body is written as WordprocessingML text
+(wordentry), each entry once per build, joined and deflated for each file.
 """
 
 from __future__ import annotations
 
-import copy
 import io
-from html.parser import HTMLParser
-from urllib.parse import urljoin
+import zipfile
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt
 
-from casebook.core.compilations import Compilation, entry_facts
+from casebook.core.compilations import Compilation
+from casebook.core.deflatedzip import Piece, archive, piece
+from casebook.core.wordentry import Layout, entry_xml
+from casebook.core.wordml import PAGE_BREAK, field, paragraph, run, xml_text
 
 _STYLES = ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Quote", "List Bullet", "List Number", "Table Grid")
 BODY_FONT = ("SimSun", "宋体")  # (Latin name, East Asian name)
@@ -86,175 +92,65 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:
         run._r.append(node)
 
 
-def _paragraph(document, style=None):
-    """A new paragraph in ``style``, set by its id: python-docx's own lookup
-    scans every style for each paragraph, which dominated the build."""
-    paragraph = document.add_paragraph()
-    if style is not None:
-        paragraph._p.style = style.style_id
-    return paragraph
+class _Skeleton:
+    """The styled empty document python-docx makes, as package parts:
+    every member but the body and the core properties deflated once."""
 
-
-def _page_break(document) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
-class _Body(HTMLParser):
-    """Sanitised HTML of one entry body into paragraphs of ``document``:
-    headings one level below the entry's, lists, tables, quotes; bold and
-    italic kept; any other markup keeps its text. Paper has no links: a link
-    is its text followed by its address (（网址）), an image a line naming it
-    and its address; a link to an anchor of the entry itself is its text.
-    Relative addresses are read against ``link_base`` (the site's address):
-    the body's links must be relative to the site's root (bodylinks)."""
-
-    _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
-
-    def __init__(self, document, styles: dict, link_base: str = "/"):
-        super().__init__(convert_charrefs=True)
-        self.doc = document
-        self.styles = styles  # looked up once: python-docx finds a style by name slowly
-        self.link_base = link_base
-        self.links: list[tuple[str, int]] = []  # (address, where its text starts in self.seen) of open <a>
-        self.seen: list[str] = []  # the body's text so far
-        self.paragraph = None
-        self.bold = self.italic = 0
-        self.lists: list[str] = []
-        self.cell_text: list[str] | None = None
-        self.rows: list[list[str]] = []
-
-    def _new(self, style: str | None = None):
-        self.paragraph = _paragraph(self.doc, self.styles[style] if style else None)
-
-    def _address(self, href: str) -> str:
-        return "" if not href or href.startswith("#") else urljoin(self.link_base, href)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.links.append((self._address(dict(attrs).get("href") or ""), len(self.seen)))
-            return
-        if tag == "img":
-            found = dict(attrs)
-            alt, address = (found.get("alt") or "").strip(), self._address(found.get("src") or "")
-            self.handle_data(f"［图片{'：' + alt if alt else ''}{'，见 ' + address if address else ''}］")
-            return
-        if self.cell_text is not None and tag not in ("td", "th", "tr"):
-            return
-        if tag in self._HEADINGS:
-            self._new(f"Heading {self._HEADINGS[tag]}")
-        elif tag == "p":
-            self._new("Quote" if "blockquote" in self.lists else None)
-        elif tag in ("ul", "ol"):
-            self.lists.append(tag)
-        elif tag == "blockquote":
-            self.lists.append("blockquote")
-        elif tag == "li":
-            self._new("List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet")
-        elif tag in ("strong", "b"):
-            self.bold += 1
-        elif tag in ("em", "i"):
-            self.italic += 1
-        elif tag == "br" and self.paragraph is not None:
-            self.paragraph.add_run().add_break()
-        elif tag == "table":
-            self.rows = []
-        elif tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.cell_text = []
-
-    def handle_endtag(self, tag):
-        if tag == "a" and self.links:
-            address, at = self.links.pop()
-            text = "".join(self.seen[at:]).strip()
-            if address and text and text != address:  # the address after the text it was under
-                self.handle_data(f"（{address}）")
-            return
-        if tag in ("td", "th") and self.cell_text is not None:
-            if self.rows:
-                self.rows[-1].append(" ".join("".join(self.cell_text).split()))
-            self.cell_text = None
-        elif tag == "table":
-            self._table()
-        elif tag in ("ul", "ol", "blockquote") and self.lists:
-            self.lists.pop()
-        elif tag in ("strong", "b"):
-            self.bold = max(0, self.bold - 1)
-        elif tag in ("em", "i"):
-            self.italic = max(0, self.italic - 1)
-        elif tag in ("p", "li") or tag in self._HEADINGS:
-            self.paragraph = None
-
-    def handle_data(self, data):
-        self.seen.append(data)
-        if self.cell_text is not None:
-            self.cell_text.append(data)
-            return
-        if not data.strip() and self.paragraph is None:
-            return
-        if self.paragraph is None:
-            self._new()
-        run = self.paragraph.add_run(data.replace("\n", " ") if self.paragraph.runs else data.lstrip())
-        run.bold = bool(self.bold) or None
-        run.italic = bool(self.italic) or None
-
-    def _table(self):
-        rows = [r for r in self.rows if r]
-        if not rows:
-            return
-        width = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=width)
-        table._tbl.tblStyle_val = self.styles["Table Grid"].style_id
-        for i, row in enumerate(rows):
-            for j, text in enumerate(row):
-                table.cell(i, j).text = text
-        self.rows = []
-        self.paragraph = None
-
-
-_SCRATCH: list = []  # one scratch document for the process: opening python-docx's template costs ~40 ms
-
-
-def _scratch():
-    """The scratch document, emptied, and its styles."""
-    if not _SCRATCH:
+    def __init__(self):
         document = Document()
-        _SCRATCH.append((document, {name: document.styles[name] for name in _STYLES}))
-    document, styles = _SCRATCH[0]
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)  # what the last entry made is kept by its caller, detached
-    return document, styles
+        _setup(document)
+        core = document.core_properties
+        core.title, core.author, core.language = _TITLE, _AUTHOR, "zh-CN"  # placeholders: filled in for each file
+        section = document.sections[0]
+        styles = document.styles
+        names = [*_STYLES, "Title"] + (["TOC Heading"] if "TOC Heading" in styles else [])
+        self.layout = Layout(style_ids={name: styles[name].style_id for name in names},
+                             text_width=Emu(section.page_width - section.left_margin - section.right_margin).twips,
+                             facts_widths=(Mm(28).twips, Mm(132).twips))
+        out = io.BytesIO()
+        document.save(out)
+        self.members: list[tuple[str, Piece | None]] = []  # None: made for each file
+        with zipfile.ZipFile(out) as package:
+            for name in package.namelist():
+                data = package.read(name)
+                if name == _DOCUMENT:
+                    text = data.decode("utf-8")
+                    body_starts, section_starts = text.index("<w:body>") + len("<w:body>"), text.index("<w:sectPr")
+                    if text[body_starts:section_starts].strip():
+                        raise RuntimeError("python-docx's template has a body: the skeleton expects none")
+                    self.head, self.tail = text[:body_starts].encode("utf-8"), text[section_starts:].encode("utf-8")
+                elif name == _CORE:
+                    self.core = data.decode("utf-8")
+                    if self.core.count(f">{_TITLE}<") != 1 or self.core.count(f">{_AUTHOR}<") != 1:
+                        raise RuntimeError("python-docx's core properties: the placeholders are not found once")
+                self.members.append((name, None if name in (_DOCUMENT, _CORE) else piece(data)))
+
+    def core_properties(self, title: str, author: str) -> bytes:
+        return (self.core.replace(f">{_TITLE}<", f">{xml_text(title)}<")
+                .replace(f">{_AUTHOR}<", f">{xml_text(author)}<").encode("utf-8"))
+
+    def front_matter(self, compilation: Compilation, title: str, compiler: str, date_text: str) -> str:
+        """The title page and the table of contents, before the first entry."""
+        ids = self.layout.style_ids
+        out = [paragraph(run(title), ids["Title"], centred=True)]
+        out += [paragraph(run(line), centred=True)
+                for line in (f"编者：{compiler}", f"编印日期：{date_text}", f"共收录 {len(compilation.entries)} 篇")]
+        if compilation.foreword:
+            out += [paragraph(run("前言", bold=True)), paragraph(run(compilation.foreword))]
+        out += [PAGE_BREAK, paragraph(run("目录", bold=True), ids.get("TOC Heading")),
+                paragraph(field('TOC \\o "1-1" \\h \\z \\u', "（打开文件时更新目录；或右键点此处选择“更新域”）"))]
+        return "".join(out)
 
 
-def _entry_parts(entry, html: str, url: str, link_base: str = "/") -> list:
-    """The Word paragraphs and tables of one entry, from a page break to its
-    lessons, made in the scratch document: every compilation that holds the
-    entry copies them (documents from python-docx's template share style ids)."""
-    document, styles = _scratch()
-    body = document.element.body
-    _page_break(document)
-    _paragraph(document, styles["Heading 1"]).add_run(entry.title)
-    facts = document.add_table(rows=0, cols=2)
-    facts._tbl.tblStyle_val = styles["Table Grid"].style_id
-    for label, text in [*entry_facts(entry), ("网址", url)]:
-        cells = facts.add_row().cells
-        cells[0].text, cells[1].text = label, text
-        cells[0].paragraphs[0].runs[0].bold = True
-        cells[0].width, cells[1].width = Mm(28), Mm(132)
-    if entry.summary_given:
-        summary = document.add_paragraph()
-        summary.add_run("摘要：").bold = True
-        summary.add_run(entry.summary)
-    parser = _Body(document, styles, link_base)
-    parser.feed(html)
-    parser.close()
-    if entry.lessons:
-        lessons = document.add_paragraph()
-        lessons.add_run("警示启示：").bold = True
-        lessons.add_run(entry.lessons)
-    return [child for child in body if child.tag != qn("w:sectPr")]
+_DOCUMENT, _CORE = "word/document.xml", "docProps/core.xml"
+_TITLE, _AUTHOR = "casebook-title-7f3a", "casebook-author-7f3a"  # no text python-docx escapes
+_SKELETON: list[_Skeleton] = []  # made on first use: python-docx's template costs ~40 ms to open
+
+
+def _skeleton() -> _Skeleton:
+    if not _SKELETON:
+        _SKELETON.append(_Skeleton())
+    return _SKELETON[0]
 
 
 def compilation_docx(compilation: Compilation, body_html, site_name: str, date_text: str,
@@ -262,58 +158,27 @@ def compilation_docx(compilation: Compilation, body_html, site_name: str, date_t
     """``body_html(entry)``: the entry's body as sanitised HTML, its links
     relative to the site's root; ``url_of``: where the entry is on the site,
     printed under it; ``parts``: a cache of entries already made, shared by
-    the compilations of one build; ``link_base``: the site's address, before
-    the body's links."""
-    document = Document()
-    _setup(document)
-    core = document.core_properties
+    the compilations of one build (keyed by slug and address); ``link_base``:
+    the site's address, before the body's links."""
+    skeleton = _skeleton()
     title = compilation.full_title  # a part names itself: 某某汇编（2023年）
-    core.title, core.author, core.language = title, compilation.compiler or site_name, "zh-CN"
-
-    document.add_paragraph(title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in (f"编者：{compilation.compiler or site_name}", f"编印日期：{date_text}",
-                 f"共收录 {len(compilation.entries)} 篇"):
-        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if compilation.foreword:
-        heading = document.add_paragraph()
-        heading.add_run("前言").bold = True
-        document.add_paragraph(compilation.foreword)
-    _page_break(document)
-
-    heading = document.add_paragraph(style="TOC Heading" if "TOC Heading" in document.styles else None)
-    heading.add_run("目录").bold = True
-    _field(document.add_paragraph(), 'TOC \\o "1-1" \\h \\z \\u', "（打开文件时更新目录；或右键点此处选择“更新域”）")
-
-    body = document.element.body
+    compiler = compilation.compiler or site_name
+    body = [skeleton.head, skeleton.front_matter(compilation, title, compiler, date_text).encode("utf-8")]
     for entry in compilation.entries:
         key = (entry.slug, url_of(entry))
-        if parts is None or key not in parts:
-            made = _entry_parts(entry, body_html(entry), url_of(entry), link_base)
-            if parts is None:
-                parts_of_entry = made
-            else:
-                parts[key] = parts_of_entry = made
+        made = parts.get(key) if parts is not None else None
+        if made is None:
+            made = entry_xml(entry, body_html(entry), key[1], skeleton.layout, link_base).encode("utf-8")
+            if parts is not None:
+                parts[key] = made
+        body.append(made)
+    body.append(skeleton.tail)
+    members = []
+    for name, constant in skeleton.members:
+        if name == _DOCUMENT:  # deflated whole: entries deflated apart made it 2.5 times as large
+            members.append((name, piece(b"".join(body))))
+        elif name == _CORE:
+            members.append((name, piece(skeleton.core_properties(title, compiler))))
         else:
-            parts_of_entry = parts[key]
-        for element in parts_of_entry:
-            body.sectPr.addprevious(copy.deepcopy(element))
-    out = io.BytesIO()
-    document.save(out)
-    return _without_timestamps(out.getvalue())
-
-
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
-
-
-def _without_timestamps(data: bytes) -> bytes:
-    """The .docx with every member dated 1980-01-01: python-docx stamps the
-    zip members with the clock, which would make two builds differ."""
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=_ZIP_EPOCH)
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, member.external_attr
-            target.writestr(info, source.read(member))
-    return out.getvalue()
+            members.append((name, constant))
+    return archive(members)
