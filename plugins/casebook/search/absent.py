@@ -11,48 +11,97 @@ words of four characters or more, and a long query word matches an entry
 when the entry holds all its trigrams and none of the word's factors is one
 of the entry's minimal absent words. No text is fetched to check.
 
-Only a factor ``u`` that occurs at least twice can be the middle of one
-(with a single occurrence, its one left and one right neighbour occur
-together), so the search grows repeated factors one character at a time.
+How they are found: ``u`` must occur with two different characters before
+it and two different ones after it (a run's start or end counts as one
+character). The occurrences of ``u`` with two different characters before
+it are found for the shortest ``u`` in bulk, from how often each ``u`` and
+each ``a + u`` occur (``a + u`` rarer than ``u`` at some occurrence). Every
+longer middle starts with one of them (having two characters before it is
+kept by every shorter prefix), so the search grows each such group of
+occurrences to the right, jumping over the characters all of them share
+(there, nothing differs after ``u``) and splitting the group where they
+part, as a suffix tree would; a group whose occurrences all have the same
+character before them is dropped with everything longer.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import compress
+from operator import lt
+
+from casebook.search.text import MAX_GRAM, SEPARATOR, Factors, factors
+
+_STEP = 16  # characters compared at once when occurrences go on alike
 
 
 def minimal_absent_words(runs: list[str], shortest: int = 4) -> set[str]:
     """The minimal absent words of at least ``shortest`` (>= 3) characters of
     the text whose runs of letters and digits are ``runs`` (a word never
     spans two runs)."""
-    text = "\0".join(runs)  # \0 is in no run: it stops every factor
-    size = shortest - 2  # length of the middle part
-    places: dict[str, list[int]] = defaultdict(list)
-    for i in range(len(text) - size + 1):
-        places[text[i:i + size]].append(i)
-    found: set[str] = set()
-    end = len(text)
-    while places:
-        longer: dict[str, list[int]] = defaultdict(list)
-        for middle, where in places.items():
-            if len(where) < 2 or "\0" in middle:
+    return absent_words(factors(runs, shortest - 1), shortest)
+
+
+def absent_words(found: Factors, shortest: int = MAX_GRAM + 1) -> set[str]:
+    """``minimal_absent_words`` of the runs ``found`` was cut from (it must
+    hold the grams of ``shortest - 1`` characters)."""
+    size = shortest - 2  # length of the shortest middle part
+    text, chars = found.text, found.grams[0]
+    middles, extended = found.grams[size - 1], found.grams[size]
+    middle_counts, extended_counts = found.counts[size - 1], found.counts[size]
+    # middles[i] has two characters before it where its left extension extended[i - 1] is rarer than itself
+    branching = compress(range(1, len(middles)),
+                         map(lt, map(extended_counts.__getitem__, extended), map(middle_counts.__getitem__, middles[1:])))
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i in branching:
+        groups[middles[i]].append(i)
+    stack = [(size, where) for middle, where in groups.items() if SEPARATOR not in middle]
+    result: set[str] = set()
+    while stack:
+        depth, where = stack.pop()
+        lefts_list = [chars[i - 1] for i in where]
+        lefts = set(lefts_list)
+        if len(lefts) < 2:
+            continue  # so for every longer middle starting here
+        rights_list = [chars[i + depth] for i in where]
+        rights = set(rights_list)
+        if len(rights) < 2:
+            if SEPARATOR in rights:
+                continue  # every occurrence ends its run here
+            depth = _parting(text, where, depth + 1)
+            rights_list = [chars[i + depth] for i in where]
+            rights = set(rights_list)
+            if len(rights) < 2:
                 continue
-            lefts, rights, pairs = set(), set(), set()
-            for i in where:
-                left = text[i - 1] if i else "\0"
-                right = text[i + size] if i + size < end else "\0"
-                if left != "\0":
-                    lefts.add(left)
-                if right != "\0":
-                    rights.add(right)
-                    longer[middle + right].append(i)
-                    if left != "\0":
-                        pairs.add(left + right)
-            if len(lefts) > 1 or len(rights) > 1 or not pairs:
-                for left in lefts:
-                    for right in rights:
-                        if left + right not in pairs:
-                            found.add(left + middle + right)
-        places = longer
-        size += 1
-    return found
+        pairs = set(zip(lefts_list, rights_list))
+        if len(pairs) < len(lefts) * len(rights):
+            middle = text[where[0]:where[0] + depth]
+            lefts.discard(SEPARATOR)
+            for right in rights:
+                if right != SEPARATOR:
+                    for left in lefts:
+                        if (left, right) not in pairs:
+                            result.add(left + middle + right)
+        if len(rights) < len(where):  # some go on with the same character
+            children: dict[str, list[int]] = defaultdict(list)
+            for i, right in zip(where, rights_list):
+                children[right].append(i)
+            children.pop(SEPARATOR, None)
+            stack.extend((depth + 1, group) for group in children.values() if len(group) > 1)
+    return result
+
+
+def _parting(text: str, where: list[int], depth: int) -> int:
+    """The first depth from ``depth`` on where the occurrences ``where``
+    differ or one of them reaches a separator."""
+    while True:
+        pieces = [text[i + depth:i + depth + _STEP] for i in where]
+        low, high = min(pieces), max(pieces)  # what all share, these two share
+        same = 0
+        for a, b in zip(low, high):
+            if a != b or a == SEPARATOR:
+                break
+            same += 1
+        depth += same
+        if same < _STEP:
+            return depth

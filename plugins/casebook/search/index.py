@@ -46,9 +46,9 @@ from pathlib import Path
 from casebook.core.fields import ENTRY_TYPES
 from casebook.core.fields import SEARCH_FACETS as FACETS
 from casebook.core.vocab import Vocabularies
-from casebook.search.absent import minimal_absent_words
+from casebook.search.absent import absent_words
 from casebook.search.records import FIELDS, SearchRecord
-from casebook.search.text import MAX_GRAM, fnv1a, normalise, runs, text_grams
+from casebook.search.text import MAX_GRAM, factors, fnv1a, grams_of, normalise, runs
 
 SHARD_TARGET = 6 * 1024  # average shard size the shard count aims at
 FORMAT = 4  # 3: the readers check it; 4: one set per field, aliases apart (ranking)
@@ -113,10 +113,10 @@ Keys = tuple[tuple[set[str], ...], tuple[set[str], ...]]  # (grams, absent words
 
 
 def record_keys(texts: tuple[str, ...]) -> Keys:
-    """The grams and minimal absent words of one record's texts."""
-    normalised = [normalise(t) for t in texts]
-    return (tuple(text_grams(t) for t in normalised),
-            tuple(minimal_absent_words(runs(t), MAX_GRAM + 1) for t in normalised))
+    """The grams and minimal absent words of one record's texts (both read
+    from the same cut of each text)."""
+    cut = [factors(runs(normalise(t))) for t in texts]
+    return tuple(map(grams_of, cut)), tuple(map(absent_words, cut))
 
 
 class KeysCache:
