@@ -35,6 +35,7 @@ from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
 from casebook.core.worddoc import compilation_docx
 from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
+from casebook.mkdocs.navcache import cache_navigation
 from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
@@ -251,6 +252,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_env(self, env, config, files):
         env.autoescape = autoescaped
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
+        cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
         return env
 
     def on_nav(self, nav, config, files):
