@@ -116,6 +116,68 @@ def test_ids_are_prefixed_and_own_anchors_follow_values_stay_escaped():
                      '<img alt="图" src="../../images/tu.png"></p>')
 
 
+# Addresses a page's folder could turn into something else than a path: a
+# scheme (javascript:, data:, http:), a host (\\\\host, /\\host), a space or
+# a tab in front. On compilations/x/ each leads from inside that folder.
+CRAFTED = [
+    '<a href="../../compilations/x/javascript:alert(1)">j</a>',
+    '<a href="../../compilations/x/data:text/html,x">d</a>',
+    '<a href="../../compilations/x/http:evil.example/">h</a>',  # an outside link, as written elsewhere
+    '<img src="../../compilations/x/\\\\evil.example/a.png">',
+    '<a href="../../compilations/x/\tjavascript:alert(1)">t</a>',
+    '<a href="../../compilations/x/ /evil.example">s</a>',
+]
+
+
+def _real_bodies() -> list[str]:
+    """Every sample entry's body and the hostile test's, as the site renders and sanitises them."""
+    from casebook.core.htmlsafe import sanitise_html
+    from casebook.core.text import default_renderer
+    from conftest import ROOT
+    from test_payloads_browser import BODY
+    render = default_renderer()
+    texts = [p.read_text(encoding="utf-8").split("\n---\n", 1)[-1] for p in sorted((ROOT / "cases").rglob("*.md"))]
+    return [sanitise_html(render(t)) for t in [*texts, BODY, LINKING.format(n=0, date="2023-01-01", other=1)]]
+
+
+@pytest.mark.parametrize("page", ["compilations/x/", "compilations/x/2023/", "", "practices/a/"])
+def test_a_moved_body_is_what_sanitising_it_again_would_give(page):
+    """The copies are not sanitised a second time when their addresses are
+    plain paths: they must read exactly as if they had been."""
+    from casebook.core.bodylinks import MovedBody
+    from casebook.core.htmlsafe import sanitise_html
+    bodies = _real_bodies()
+    assert len(bodies) > 5
+    for body in bodies:
+        for src_uri, entry_url in (("practices/a.md", "practices/a/"), ("warnings/c.md", "warnings/c/")):
+            copy, plain = MovedBody(body, src_uri, entry_url, "e-a--", KNOWN.get).on(page)
+            assert plain
+            assert copy == sanitise_html(copy)
+            assert "e-a--" in copy or ' id="' not in body
+
+
+@pytest.mark.parametrize("crafted", CRAFTED)
+def test_a_crafted_address_moved_into_the_page_folder_is_sanitised_again(crafted):
+    from casebook.core.bodylinks import MovedBody
+    from casebook.core.htmlsafe import sanitise_html
+    body = sanitise_html(crafted)
+    assert ("href" in body) or ("src" in body)  # relative on the entry page: kept by the first pass
+    copy, plain = MovedBody(body, "practices/a.md", "practices/a/", "e-a--", KNOWN.get).on("compilations/x/")
+    moved = rebase_body(body, "practices/a.md", "practices/a/", "compilations/x/", "e-a--", KNOWN.get)
+    assert not plain and moved == sanitise_html(copy)
+    assert not re.search(r'(href|src)="\s*(javascript|data):', moved, re.I)  # http: is an ordinary link
+    assert not re.search(r'(href|src)="\s*[/\\][/\\]', moved)  # no other host
+    elsewhere = rebase_body(body, "practices/a.md", "practices/a/", "compilations/y/", "e-a--", KNOWN.get)
+    assert elsewhere.count("../x/") == 1  # from another folder the same address is a plain path
+
+
+def test_a_value_that_looks_like_an_attribute_is_not_moved():
+    from casebook.core.htmlsafe import sanitise_html
+    body = sanitise_html('<a title="x href=" class="y" href="b.md">乙</a><h2 title=\' id="z\' id="h">标</h2>')
+    moved = rebase_body(body, "practices/a.md", "practices/a/", "compilations/x/", "e-a--", KNOWN.get)
+    assert moved == body.replace('href="b.md"', 'href="../../practices/b/"').replace('id="h"', 'id="e-a--h"')
+
+
 # ------------------------------------------------------------ a real build
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -3,7 +3,8 @@
 Payloads go into every text field of entries of all three types, into
 unit, theme, violation and outcome names, aliases and groups, into a broken
 entry's values (shown on /problems/) and into bodies as raw HTML, links and
-backslash escapes. Every page type is opened; no dialog may open, no payload
+backslash escapes, and a relative link that would read as ``javascript:``
+from a compilation's folder. Every page type is opened; no dialog may open, no payload
 may set its flag, and no live script, frame, event handler or
 ``javascript:`` link may reach the DOM."""
 
@@ -49,6 +50,7 @@ BODY = """正文开头\\<img src=x onerror="window.__pwned=['bs'];alert('bs')"\\
 <style>body{display:none}</style>
 <meta http-equiv="refresh" content="0;url=http://example.invalid/">
 <base href="http://example.invalid/">
+<a href="../../compilations/unit-payload-unit-0/javascript:window.__pwned=['moved'];alert('moved')">移入汇编目录后的相对链接</a>
 
 ## <img src=x onerror="window.__pwned=['heading'];alert('heading')">小标题
 
@@ -118,6 +120,7 @@ PAGES = [
     "", "practices/", "warnings/", "reports/",
     *(f"{kind}/2023-05-payload-{kind}-{n}/" for kind in ("practices", "warnings", "reports") for n in range(N)),
     "units/", *(f"units/payload-unit-{n}/" for n in range(N)), "themes/", "themes/payload-theme-0/", "years/", "years/2023/", "tags/",
+    "compilations/", "compilations/unit-payload-unit-0/", "compilations/theme-payload-theme-0/",
     "stats/", "problems/", "guide/vocabularies/", "guide/fields/", "search/?q=unit", "search/?q=%3Cimg",
     "search/?unit=%3Cimg", "404.html",
 ]

@@ -48,7 +48,8 @@ class Entry:
     review_notes: list[tuple[int, str]] = field(default_factory=list)  # a draft's 待核对 lines, for the preview
 
     def __getattr__(self, name: str):
-        # Only reached when ``name`` is not an attribute: a field's value.
+        # Only reached when ``name`` is not an attribute (the fields have
+        # properties, see _field_property): raises for any other name.
         spec = F.FIELD_BY_KEY.get(name)
         if spec is None or "values" not in self.__dict__:
             raise AttributeError(name)
@@ -84,6 +85,26 @@ class Entry:
     @property
     def is_published(self) -> bool:
         return self.status == "published"
+
+
+def _field_property(spec: F.Field) -> property:
+    """``entry.<field>``: the value written, else the field's empty value. A
+    property, not ``__getattr__``: templates and sorting read fields
+    millions of times in a build, and a property skips the failed lookup."""
+    key, empty = spec.key, spec.empty
+
+    def read(self):
+        try:
+            values = self.__dict__["values"]
+        except KeyError:
+            raise AttributeError(key) from None
+        return values[key] if key in values else empty()
+    return property(read, doc=f"{spec.label}（{key}）")
+
+
+for _spec in F.FIELDS:
+    if not hasattr(Entry, _spec.key) and _spec.key not in Entry.__dataclass_fields__:  # ``type`` is an attribute
+        setattr(Entry, _spec.key, _field_property(_spec))
 
 
 @dataclass

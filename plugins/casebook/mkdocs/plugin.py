@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from casebook.core import fields as F
-from casebook.core.bodylinks import rebase_body
+from casebook.core.bodylinks import MovedBody
 from casebook.core.compilations import demote_headings
 from casebook.core.dates import chinese_date
 from casebook.core.fields import ENTRY_TYPES
@@ -35,6 +35,7 @@ from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
 from casebook.core.worddoc import compilation_docx
 from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
+from casebook.mkdocs.navcache import cache_navigation
 from casebook.mkdocs.offline import scrub_theme_assets
 from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
@@ -173,6 +174,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._bodies_before = self._bodies if self.incremental else {}
         self._bodies: dict[str, str] = {}
         self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
+        self._moved: dict[str, MovedBody] = {}  # slug -> its body prepared for other pages (this build's files)
         if not self.incremental:  # a build's Word paragraphs are its own
             self.word_parts = {}
         self.prints = Fingerprinter()  # one per build: an entry on many pages is digested once
@@ -268,6 +270,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_env(self, env, config, files):
         env.autoescape = autoescaped
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
+        cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
         return env
 
     def on_nav(self, nav, config, files):
@@ -337,10 +340,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """The body for another page than the entry's (a compilation at
         ``page_url``; "" for the site's root, as the Word files want it): links
         and images lead where they do on the entry's page, ids are prefixed
-        with the entry's, and the result is sanitised again."""
-        moved = rebase_body(self._body_html(entry), entry.src_uri, entry.url, page_url, f"e-{entry.slug}--",
-                            self._url_of_file)
-        return sanitise_html(moved)
+        with the entry's. Prepared once per entry; a copy whose addresses are
+        not all plain paths is sanitised again (bodylinks.MovedBody)."""
+        moved = self._moved.get(entry.slug)
+        if moved is None:
+            moved = self._moved[entry.slug] = MovedBody(self._body_html(entry), entry.src_uri, entry.url,
+                                                        f"e-{entry.slug}--", self._url_of_file)
+        copy, plain = moved.on(page_url)
+        return copy if plain else sanitise_html(copy)
 
     def _url_of_file(self, path: str) -> str | None:
         found = self._files.get_file_from_path(path)

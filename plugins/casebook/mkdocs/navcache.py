@@ -1,0 +1,71 @@
+"""The theme's navigation (sidebar and tabs) rendered once per place, not once per page.
+
+Material renders the whole site navigation on every page. The thousands of
+pages Casebook adds (entries, term pages, compilations) are not in the
+navigation, so on each of them no item is active and no table of contents is
+shown: the navigation differs between them only in its links, which are
+written relative to the page. The rendered partial is kept per build, keyed by
+exactly those links (made by MkDocs' own ``url`` filter for this page); a page
+in the navigation, or any page while an item is active, is rendered as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from jinja2 import Environment
+from mkdocs.utils.templates import url_filter
+
+PARTIALS = ("partials/nav.html", "partials/tabs.html")
+
+
+def _items(items) -> Iterator:
+    for item in items:
+        yield item
+        yield from _items(getattr(item, "children", None) or [])
+
+
+class _Places:
+    """A build's navigation: its items and the addresses they link to."""
+
+    def __init__(self, nav):
+        self.nav = nav
+        self.items = list(_items(nav.items))
+        self.pages = {id(p) for p in nav.pages}
+        self.targets = sorted({str(i.url) for i in self.items if getattr(i, "url", None) is not None})
+
+    def key(self, context) -> tuple | None:
+        page = context.get("page")
+        if page is None or id(page) in self.pages or any(getattr(i, "active", False) for i in self.items):
+            return None
+        return tuple(url_filter(context, t) for t in self.targets)
+
+
+def cache_navigation(env: Environment) -> None:
+    """Make ``PARTIALS`` of this build's ``env`` render once per set of links."""
+    for name in PARTIALS:
+        template = env.get_template(name)
+        template.root_render_func = _cached(template.root_render_func)
+
+
+def _cached(render: Callable) -> Callable:
+    rendered: dict[tuple, str] = {}
+    places: list[_Places] = []  # the build's navigation, read at the first page
+
+    def root(context):
+        nav = context.get("nav")
+        if nav is None:
+            yield from render(context)
+            return
+        if not places or places[0].nav is not nav:
+            places[:] = [_Places(nav)]
+            rendered.clear()
+        key = places[0].key(context)
+        if key is None:
+            yield from render(context)
+            return
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = "".join(render(context))
+        yield html
+    return root
