@@ -14,8 +14,8 @@ measured on their own in BENCHMARKS.md); ``--full`` keeps them.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import collections
+import cProfile
 import sys
 import tempfile
 import time
