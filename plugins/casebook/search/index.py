@@ -50,7 +50,12 @@ from casebook.search.absent import absent_words
 from casebook.search.records import FIELDS, SearchRecord
 from casebook.search.text import MAX_GRAM, factors, fnv1a, grams_of, normalise, runs
 
-SHARD_TARGET = 6 * 1024  # average shard size the shard count aims at
+# Average shard size the shard count aims at. A query fetches one shard per
+# key, so the bytes of a shard beside the key it came for are waste: with
+# 6 KB shards a long query at 50,000 entries fetched up to 160 KB of shards,
+# with 1 KB at most 69 KB (BENCHMARKS.md, issue 12); the cost is more files
+# (65,536 shards at 50,000 entries) and 6 % more bytes on disk.
+SHARD_TARGET = 1024
 FORMAT = 4  # 3: the readers check it; 4: one set per field, aliases apart (ranking)
 SETS = FIELDS  # the id sets of every key, in order (see above)
 FACETS_FILE = "facets.bin"
