@@ -27,8 +27,9 @@ from casebook.core.compilations import demote_headings
 from casebook.core.dates import chinese_date
 from casebook.core.fields import ENTRY_TYPES
 from casebook.core.history import file_dates, source_date
-from casebook.core.htmlsafe import sanitise_html
+from casebook.core.htmlsafe import sanitise_html, text_and_headings
 from casebook.core.library import PROFILE_LABELS, PROFILES, Library, load_library
+from casebook.core.memo import Memo
 from casebook.core.parsecache import ParseCache, vocabulary_key
 from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
@@ -98,6 +99,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.incremental = False
         self._bodies: dict[str, str] = {}
         self.search_index = IndexWriter(cache=KeysCache())  # the preview's: rewrites only what an edit changed
+        self._body_texts = Memo(text_and_headings)  # the preview's: search text of bodies that did not change
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
@@ -368,9 +370,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             finally:
                 self.side = None
         else:
+            if self.incremental:
+                self._body_texts.next_build()
             stats = build_index(self.library, Path(config.site_dir) / INDEX_URI,
                                 lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry),
-                                writer=self.search_index if self.incremental else None)
+                                writer=self.search_index if self.incremental else None,
+                                read=self._body_texts.read if self.incremental else text_and_headings)
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)

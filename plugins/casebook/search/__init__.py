@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from casebook.core.htmlsafe import text_and_headings
 from casebook.core.library import Library
 from casebook.search.index import IndexStats, IndexWriter, KeysCache, write_index
-from casebook.search.records import BodyHtml, SearchRecord, make_records
+from casebook.search.records import BodyHtml, BodyText, SearchRecord, make_records
 
 INDEX_URI = "assets/casebook/search"  # where the index lives in the site
 
@@ -21,13 +22,15 @@ __all__ = ["INDEX_URI", "IndexStats", "IndexWriter", "KeysCache", "SearchRecord"
 
 
 def build_index(library: Library, out_dir: Path, body_html: BodyHtml | None = None,
-                cache: KeysCache | None = None, writer: IndexWriter | None = None) -> IndexStats:
+                cache: KeysCache | None = None, writer: IndexWriter | None = None,
+                read: BodyText = text_and_headings) -> IndexStats:
     """Records of the library's entries (the ones the site shows) written as
     the static index in ``out_dir``; ``body_html``: each entry's body as the
     site rendered it (by default rendered again here); ``cache``: the
     preview's keys of unchanged records; ``writer``: the preview's writer,
-    which rewrites only what changed since its last index (its own cache)."""
+    which rewrites only what changed since its last index (its own cache);
+    ``read``: a body's text and headings from its HTML."""
     writer = writer or IndexWriter(cache=cache)
     if writer.cache is not None:
         writer.cache.next_build()
-    return writer.write(make_records(library.entries, body_html), library.vocabs, out_dir)
+    return writer.write(make_records(library.entries, body_html, read), library.vocabs, out_dir)

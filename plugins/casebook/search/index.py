@@ -45,6 +45,7 @@ from pathlib import Path
 
 from casebook.core.fields import ENTRY_TYPES
 from casebook.core.fields import SEARCH_FACETS as FACETS
+from casebook.core.memo import Memo
 from casebook.core.vocab import Vocabularies
 from casebook.search.absent import absent_words
 from casebook.search.records import FIELDS, SearchRecord
@@ -124,26 +125,16 @@ def record_keys(texts: tuple[str, ...]) -> Keys:
     return tuple(map(grams_of, cut)), tuple(map(absent_words, cut))
 
 
-class KeysCache:
+class KeysCache(Memo[tuple[str, ...], Keys]):
     """The preview's: a record whose texts did not change since the last
     build keeps its keys (finding minimal absent words is most of the index
-    build). Keys of texts no longer seen are dropped at each build."""
+    build)."""
 
     def __init__(self):
-        self._last: dict[tuple[str, ...], Keys] = {}
-        self._now: dict[tuple[str, ...], Keys] = {}
-        self.made = 0  # records whose keys this build computed
+        super().__init__(record_keys)
 
     def keys(self, texts: tuple[str, ...]) -> Keys:
-        found = self._now.get(texts) or self._last.get(texts)
-        if found is None:
-            found = record_keys(texts)
-            self.made += 1
-        self._now[texts] = found
-        return found
-
-    def next_build(self) -> None:
-        self._last, self._now, self.made = self._now, {}, 0
+        return self.read(texts)
 
 
 def facet_values(records: list[SearchRecord], vocabs: Vocabularies) -> dict[str, list[list[str]]]:
@@ -181,7 +172,7 @@ def facet_columns(records: list[SearchRecord], vocabs: Vocabularies) -> list[dic
 
 def utf16_offset(text: str, at: int) -> int:
     """Code point offset ``at`` of ``text`` in UTF-16 units (a browser's string index)."""
-    return at + sum(1 for c in text[:at] if ord(c) > 0xFFFF)
+    return len(text[:at].encode("utf-16-le", "surrogatepass")) // 2
 
 
 def doc_json(record: SearchRecord) -> dict:

@@ -127,7 +127,11 @@ def _words(spec: F.Field, value) -> tuple[list[str], list[Alias]]:
     return ([value] if value else []), []
 
 
-def make_record(entry: Entry, number: int, body_html: BodyHtml) -> SearchRecord:
+BodyText = Callable[[str], tuple[str, list]]  # sanitised HTML -> (text, headings), htmlsafe.text_and_headings
+
+
+def make_record(entry: Entry, number: int, body_html: BodyHtml,
+                read: BodyText = text_and_headings) -> SearchRecord:
     # Which text holds a field's words, and its facet, come from the field table.
     meta: list[str] = []
     aliases: list[Alias] = []
@@ -138,7 +142,7 @@ def make_record(entry: Entry, number: int, body_html: BodyHtml) -> SearchRecord:
         own, stands_for = _words(spec, getattr(entry, spec.key))
         (meta if spec.search == F.META else before).extend(w for w in own if w)
         aliases += stands_for
-    text, headings = text_and_headings(body_html(entry))
+    text, headings = read(body_html(entry))
     shift = sum(len(b) + 1 for b in before)
     body = [*before, text]
     facets = {spec.facet_key: F.facet_values(entry, spec) for spec in F.facet_fields(F.FIELDS)}
@@ -150,12 +154,14 @@ def make_record(entry: Entry, number: int, body_html: BodyHtml) -> SearchRecord:
     )
 
 
-def make_records(entries: list[Entry], body_html: BodyHtml | None = None) -> list[SearchRecord]:
+def make_records(entries: list[Entry], body_html: BodyHtml | None = None,
+                 read: BodyText = text_and_headings) -> list[SearchRecord]:
     """``entries`` in library order (newest first); ``body_html`` gives each
     body as the site renders it (by default rendered here, all with one
-    Markdown instance)."""
+    Markdown instance); ``read``: its text and headings (the preview keeps
+    those of bodies that did not change)."""
     body_html = body_html or site_body_html()
-    return [make_record(e, i, body_html) for i, e in enumerate(entries)]
+    return [make_record(e, i, body_html, read) for i, e in enumerate(entries)]
 
 
 TYPE_LABELS = {t.key: t.label for t in ENTRY_TYPES}
