@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import importlib.util
 import json
 import random
 import re
@@ -26,22 +25,15 @@ from casebook.search.reader import (
 )
 from casebook.search.records import SearchRecord
 from casebook.search.text import normalise, query_words, runs, text_grams, word_grams
-from libtools import make_library, write_entry
+from libtools import gen_corpus, make_library, write_entry
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _gen_corpus():
-    spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """300 generated entries, their records and the written index."""
-    project = _gen_corpus().generate(300, tmp_path_factory.mktemp("corpus") / "project", seed=7)
+    project = gen_corpus().generate(300, tmp_path_factory.mktemp("corpus") / "project", seed=7)
     library = load_library(project, include_drafts=False)
     assert not library.problems, [p.format() for p in library.problems[:5]]
     records = make_records(library.entries)

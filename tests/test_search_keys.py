@@ -8,7 +8,6 @@ separated runs, and windows of real reports (``/work/shared/seeds``) and of
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import re
 from collections import defaultdict
@@ -19,8 +18,8 @@ import pytest
 from casebook.search.absent import minimal_absent_words
 from casebook.search.index import record_keys
 from casebook.search.text import BMP_LAST, letter_ranges, normalise, runs, text_grams
-
 from conftest import SEEDS
+from libtools import gen_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,10 +59,7 @@ def _defined_absent_words(runs_: list[str], shortest: int) -> set[str]:
 
 def _real_texts() -> list[str]:
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
-    spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    generator = module.Generator(11)
+    generator = gen_corpus().Generator(11)
     texts += [generator.entry(number)[2] for number in range(1, 25)]
     return texts
 

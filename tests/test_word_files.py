@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import html as htmllib
-import importlib.util
 import io
 import os
 import random
@@ -23,6 +22,7 @@ import pytest
 docx = pytest.importorskip("docx")
 import markdown
 import worddoc_reference
+from libtools import gen_corpus
 from casebook.core.compilations import Compilation
 from casebook.core.htmlsafe import sanitise_html
 from casebook.core.library import load_library
@@ -42,13 +42,6 @@ FORBIDDEN = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 0xD800, 0xDF
 HOSTILE = ["a < b && c > d", "]]>", "<![CDATA[x]]>", "&amp;lt;", "x\x01y\x0bz\x1fw\x00v", "\ufffe\uffff",
            "😀👨‍👩‍👧 表情", "𠀀𪚥𫝀 扩展B", "tab\there", '"引号" \'单\'', "line\r\nbreak", "　全角空格　",
            "长" * 30_000]
-
-
-def gen_corpus():
-    spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -290,7 +290,7 @@ class IndexWriter:
         self.shard_digests, self.shard_sizes = [b""] * self.shard_count, [0] * self.shard_count
         for k in range(self.shard_count):
             self._write_shard(k)
-        self.doc_raw, self.doc_digests, self.doc_sizes = [b""] * n, [b""] * n, [0] * n  # raw: its digest
+        self.json_digests, self.doc_digests, self.doc_sizes = [b""] * n, [b""] * n, [0] * n
         for record in records:
             self._write_doc(record, _dump(doc_json(record)))
         self._write_facets(records, vocabs)
@@ -353,7 +353,7 @@ class IndexWriter:
         docs = 0
         for record in records:
             raw = _dump(doc_json(record))
-            if _digest(raw) != self.doc_raw[record.id]:
+            if _digest(raw) != self.json_digests[record.id]:
                 self._write_doc(record, raw)
                 docs += 1
         self._write_facets(records, vocabs)
@@ -406,7 +406,7 @@ class IndexWriter:
 
     def _write_doc(self, record: SearchRecord, raw: bytes) -> None:
         data = packed(raw)
-        self.doc_raw[record.id] = _digest(raw)
+        self.json_digests[record.id] = _digest(raw)
         self.doc_digests[record.id], self.doc_sizes[record.id] = _digest(data), len(data)
         (self.out_dir / "d" / f"{record.id}.bin").write_bytes(data)
 
