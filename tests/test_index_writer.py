@@ -88,3 +88,23 @@ def test_a_new_entry_or_a_changed_folder_writes_everything(tmp_path):
     (tmp_path / "a" / "manifest.json").write_text("{}", encoding="utf-8")  # someone touched the files
     writer.write(records, library.vocabs, tmp_path / "a")
     assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
+
+
+def test_keys_of_unchanged_records_outlive_an_edit(tmp_path):
+    """An edit in place, then a new entry (every id moves): only the new
+    record's keys are computed again, not every record's."""
+    library = load_library(ROOT, include_drafts=False)
+    records = make_records(library.entries)
+    writer = IndexWriter(cache=KeysCache())
+    older = [dataclasses.replace(r, id=i) for i, r in enumerate(records[1:])]
+    writer.write(older, library.vocabs, tmp_path / "a")
+    writer.cache.next_build()
+    edited = [*older[:-1], dataclasses.replace(older[-1], body=older[-1].body + "又改了一句")]
+    writer.write(edited, library.vocabs, tmp_path / "a")
+    assert writer.cache.made == 1
+    writer.cache.next_build()
+    records = [records[0], *(dataclasses.replace(r, id=i + 1) for i, r in enumerate(edited))]
+    writer.write(records, library.vocabs, tmp_path / "a")
+    assert writer.cache.made == 1  # the newest entry's
+    write_index(records, library.vocabs, tmp_path / "fresh")
+    assert _files(tmp_path / "a") == _files(tmp_path / "fresh")

@@ -33,6 +33,20 @@ def test_forked_work_returns_its_value():
 
 
 @pytest.mark.parametrize("fork", [True, False])
+def test_the_time_the_work_took_is_kept_for_the_log(fork):
+    import time
+
+    def work():
+        time.sleep(0.05)
+        return 1
+
+    side = SideBuild(work, fork=fork)
+    side.result()
+    assert side.seconds >= 0.05  # measured where the work ran
+    assert side.waited >= (0.05 if not fork else 0.0)
+
+
+@pytest.mark.parametrize("fork", [True, False])
 def test_a_failure_comes_back_with_its_message(fork):
     def work():
         raise ValueError("坏了")

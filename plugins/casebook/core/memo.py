@@ -32,5 +32,10 @@ class Memo(Generic[K, V]):
             self._now[key] = found
         return found
 
+    def keep(self, key: K, value: V) -> None:
+        """A result this build used without asking (its caller kept it):
+        remembered for the next build like one it asked for."""
+        self._now[key] = value
+
     def next_build(self) -> None:
         self._last, self._now, self.made = self._now, {}, 0

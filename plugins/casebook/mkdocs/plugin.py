@@ -368,7 +368,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 raise PluginError(f"生成搜索索引和汇编 Word 文件时出错（{error}），本次生成不完整；"
                                   f"请把上面的错误信息交给维护人员") from None
             finally:
-                self.side = None
+                side, self.side = self.side, None
+            log.info(f"搜索索引和汇编 Word 文件用时 {side.seconds:.1f} 秒"
+                     f"{'（另一进程）' if side.forked else ''}，页面生成后又等待 {side.waited:.1f} 秒")
         else:
             if self.incremental:
                 self._body_texts.next_build()

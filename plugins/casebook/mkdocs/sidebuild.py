@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 import traceback
 from collections.abc import Callable
 
@@ -32,10 +33,11 @@ def can_fork(environ=os.environ) -> bool:
 
 
 def _run(work: Callable[[], object], send) -> None:
+    started = time.perf_counter()
     try:
-        outcome = ("ok", work(), "")
+        outcome = ("ok", work(), "", time.perf_counter() - started)
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the build
-        outcome = ("error", f"{type(error).__name__}: {error}", traceback.format_exc())
+        outcome = ("error", f"{type(error).__name__}: {error}", traceback.format_exc(), 0.0)
     try:
         send.send(outcome)
     finally:
@@ -49,6 +51,10 @@ class SideBuild:
     def __init__(self, work: Callable[[], object], fork: bool | None = None):
         self._work = work
         self._process = None
+        # For the build's log: how long the work took, and how long the build
+        # waited for it at the end (the part not hidden behind page rendering).
+        self.seconds = 0.0
+        self.waited = 0.0
         if can_fork() if fork is None else fork:
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
@@ -62,18 +68,22 @@ class SideBuild:
 
     def result(self):
         """What the work returned; its failure raised here as ``SideBuildError``."""
+        started = time.perf_counter()
         if self._process is None:
             try:
                 return self._work()
             except Exception as error:  # the same report as from the other process
                 raise SideBuildError(f"{type(error).__name__}: {error}", traceback.format_exc()) from error
+            finally:
+                self.seconds = self.waited = time.perf_counter() - started
         try:
-            status, value, trace = self._receive.recv()
+            status, value, trace, self.seconds = self._receive.recv()
         except EOFError:  # died without a word (killed, out of memory)
             status, value, trace = "error", "", ""
         finally:
             self._receive.close()
             self._process.join()
+            self.waited = time.perf_counter() - started
         if status != "ok":
             code = self._process.exitcode
             raise SideBuildError(value or f"进程意外退出（退出码 {code}）", trace)

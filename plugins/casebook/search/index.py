@@ -340,6 +340,9 @@ class IndexWriter:
         for i in changed_records:
             self.keys[i] = new_keys[i]
         self.texts = texts
+        for i, record_texts in enumerate(texts):  # the next build (an entry added: all ids move) reuses them all
+            if i not in new_keys:
+                self.cache.keep(record_texts, self.keys[i])
         shards = set()
         for key in changed_keys:
             k = self._shard_of(key)
