@@ -104,6 +104,14 @@ def site_facts(site: Path) -> dict:
             "index_bytes": disk(site / "assets" / "casebook" / "search")["bytes"]}
 
 
+def side_work(log: str) -> dict:
+    """From the build's log (plugin.py): seconds the search index and Word
+    files took on the other core, and how long the build waited for them
+    after rendering the pages."""
+    found = re.search(r"搜索索引和汇编 Word 文件用时 ([\d.]+) 秒.*?等待 ([\d.]+) 秒", log)
+    return {"side_seconds": float(found[1]), "side_waited": float(found[2])} if found else {}
+
+
 def edits(project: Path):
     """(name, action) for each edit kind, on files the generator wrote."""
     cases = project / "cases"
@@ -165,7 +173,9 @@ def run_size(n: int, work: Path) -> dict:
     print(f"[{n}] plain MkDocs …", flush=True)
     row["plain"] = measured([*mkdocs, "-d", str(work / f"plain-site-{n}")], baseline)
     print(f"[{n}] Casebook …", flush=True)
-    row["casebook"] = measured([*mkdocs, "-d", str(work / f"site-{n}")], corpus)
+    casebook = measured([sys.executable, "-m", "mkdocs", "build", "-d", str(work / f"site-{n}")], corpus, output=True)
+    log = casebook.pop("output")
+    row["casebook"] = {**casebook, **side_work(log)}
     row["ratio"] = round(row["casebook"]["seconds"] / row["plain"]["seconds"], 2)
     row["site"] = site_facts(work / f"site-{n}")
     row["plain_site"] = disk(work / f"plain-site-{n}")
@@ -181,14 +191,16 @@ def mb(b: float) -> str:
 def report(rows: list[dict], machine: dict) -> str:
     lines = [f"机器：{machine['cpu']}，{machine['cores']} 核，{machine['ram_gb']} GB；{machine['os']}；"
              f"Python {machine['python']}", "",
-             "| 条目数 | Casebook 构建 | 峰值内存 | 纯 MkDocs 基线 | 基线内存 | 倍数 | 站点 | HTML 页 | 最大条目页 | 最大列表页 | 搜索索引 |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| 条目数 | Casebook 构建 | 峰值内存 | 纯 MkDocs 基线 | 基线内存 | 倍数 | 站点 | HTML 页 | 最大条目页 | 最大列表页 "
+             "| 搜索索引 | 索引与 Word（另一进程） | 页面后等待 |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         s = r["site"]
         lines.append(f"| {r['entries']:,} | {r['casebook']['seconds']} s | {r['casebook']['peak_mb']} MB "
                      f"| {r['plain']['seconds']} s | {r['plain']['peak_mb']} MB | {r['ratio']}× | {mb(s['bytes'])} "
                      f"| {s['html']:,} | {s['largest_entry'] / 1024:.0f} KB | {s['largest_listing'] / 1024:.0f} KB "
-                     f"| {mb(s['index_bytes'])} |")
+                     f"| {mb(s['index_bytes'])} | {r['casebook'].get('side_seconds', '–')} s "
+                     f"| {r['casebook'].get('side_waited', '–')} s |")
     lines += ["", "预览（`casebook serve`，即 `mkdocs serve --dirty`）：首次生成与每类修改后的重新生成（秒 / 重新生成的页面数）", "",
               "| 条目数 | 首次 | 正文 | 标题 | 新条目 | 删除条目 | 词表 |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:

@@ -7,6 +7,7 @@ on the entry's own page."""
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 from html.parser import HTMLParser
@@ -16,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from casebook.core.bodylinks import rebase_body, relative_to, site_path
 from casebook.core.compilations import PART_SIZE, Compilation, split_into_parts
-from conftest import copy_project, run_mkdocs_build
+from conftest import ROOT, copy_project, run_mkdocs_build
 from test_links import broken_links, read, target_file
 
 docx = pytest.importorskip("docx")
@@ -213,7 +214,7 @@ class _Images(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def long_site(tmp_path_factory):
+def long_project(tmp_path_factory):
     """One unit with PART_SIZE + 30 entries in 2023 and 20 in 2022: its
     compilations are split; three entries link every way an editor may."""
     root = copy_project(tmp_path_factory.mktemp("project"))
@@ -224,10 +225,33 @@ def long_site(tmp_path_factory):
         date = f"2023-{n % 12 + 1:02d}-{n % 28 + 1:02d}" if n < PART_SIZE + 30 else f"2022-{n % 12 + 1:02d}"
         text = (LINKING.format(n=n, date=date, other=(n + 1) % 3) if n < 3 else PLAIN.format(n=n, date=date))
         (practices / f"yang-ben-{n}.md").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def long_site(long_project, tmp_path_factory):
     site = tmp_path_factory.mktemp("site")
-    result = run_mkdocs_build(root, site)
+    result = run_mkdocs_build(long_project, site)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return site
+
+
+def test_bodies_copied_from_entry_pages_equal_bodies_rendered_again(long_project, long_site, tmp_path):
+    """A build copies into compilation pages the bodies MkDocs rendered for
+    the entry pages; the preview renders unchanged entries' bodies again.
+    Both ways give the same pages, links and images included."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import casebook.mkdocs.plugin as p\np.CasebookPlugin.reuse_page_bodies = False\n", encoding="utf-8")
+    env = {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
+    again = tmp_path / "site"
+    result = run_mkdocs_build(long_project, again, env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    pages = sorted(p.relative_to(long_site) for p in (long_site / "compilations").rglob("*.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        assert (again / page).read_bytes() == (long_site / page).read_bytes(), page
 
 
 def test_a_long_compilation_is_built_in_parts_with_their_word_files(long_site):

@@ -10,6 +10,8 @@ and nesting is bounded (deep ``[[[…]]]`` would overflow the recursion).
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from casebook.core.problems import Problem
@@ -37,34 +39,8 @@ class YamlRefused(yaml.YAMLError):
         self.problem_mark, self.message, self.hint = mark, message, hint
 
 
-class LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps the 1-based line of every key and list item."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-
-    # -- limits, checked on events before anything is built ---------------
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlRefused(event.start_mark, "不能使用 YAML 引用（以 * 开头的别名）",
-                              "直接写出值；如果值本身以 * 开头，请给整个值加引号")
-        if getattr(event, "anchor", None):
-            raise YamlRefused(event.start_mark, "不能使用 YAML 锚点（以 & 开头）",
-                              "删除 & 及其后的名称；如果值本身以 & 开头，请给整个值加引号")
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!":
-            raise YamlRefused(event.start_mark, f"不能使用 YAML 标签“{tag}”",
-                              "如果值以 ! 开头，请给整个值加引号")
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise YamlRefused(event.start_mark, f"嵌套层级超过 {MAX_DEPTH} 层",
-                                  "字段值只能是一段文字或一个列表，检查方括号是否多写")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+class LineConstructor(yaml.constructor.SafeConstructor):
+    """SafeConstructor that keeps the 1-based line of every key and list item."""
 
     # -- line numbers ------------------------------------------------------
     def construct_mapping(self, node, deep=False):
@@ -108,16 +84,92 @@ def _lenient_timestamp(loader, node):
         return loader.construct_scalar(node)
 
 
-LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-LineLoader.add_constructor("tag:yaml.org,2002:map", LineLoader.construct_mapping)
-LineLoader.add_constructor("tag:yaml.org,2002:seq", LineLoader.construct_sequence)
+LineConstructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+LineConstructor.add_constructor("tag:yaml.org,2002:map", LineConstructor.construct_mapping)
+LineConstructor.add_constructor("tag:yaml.org,2002:seq", LineConstructor.construct_sequence)
+
+
+class LineLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                 LineConstructor, yaml.resolver.Resolver):
+    """The pure-Python loader: it sees every event, so it refuses what front
+    matter may not contain before anything is built, with the line."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        LineConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._depth = 0
+
+    # -- limits, checked on events before anything is built ---------------
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlRefused(event.start_mark, "不能使用 YAML 引用（以 * 开头的别名）",
+                              "直接写出值；如果值本身以 * 开头，请给整个值加引号")
+        if getattr(event, "anchor", None):
+            raise YamlRefused(event.start_mark, "不能使用 YAML 锚点（以 & 开头）",
+                              "删除 & 及其后的名称；如果值本身以 & 开头，请给整个值加引号")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise YamlRefused(event.start_mark, f"不能使用 YAML 标签“{tag}”",
+                              "如果值以 ! 开头，请给整个值加引号")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YamlRefused(event.start_mark, f"嵌套层级超过 {MAX_DEPTH} 层",
+                                  "字段值只能是一段文字或一个列表，检查方括号是否多写")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml: every text takes the pure path
+    CParser = None
+
+
+class FastLineLoader(CParser or object, LineConstructor, yaml.resolver.Resolver):
+    """libyaml's parser (C) under the same constructor: about four times
+    faster, but it never shows the events. It is used only for text that
+    cannot hold what LineLoader refuses (``_fast_enough``); anything it
+    finds wrong is read again by LineLoader, whose messages are the ones
+    editors see. tests/test_yaml_fast.py proves both give the same."""
+
+    def __init__(self, stream):
+        CParser.__init__(self, stream)
+        LineConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+# An anchor, alias or explicit tag needs one of & * !; libyaml reads a "?"
+# in a list, a byte-order mark, tabs and control characters or other line
+# breaks differently from PyYAML (found by tests/test_yaml_fast.py). Nesting
+# needs a bracket, a "-" or a ":" per level, so few of them bound the depth
+# far below what could strain the C parser's recursion.
+_PURE_ONLY = re.compile("[&*!?\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_NESTING_MARKS = ("[", "{", "-", ":")
+_FAST_MAX_MARKS = 2000
+
+
+def _fast_enough(text: str) -> bool:
+    return (CParser is not None and not _PURE_ONLY.search(text)
+            and sum(text.count(c) for c in _NESTING_MARKS) <= _FAST_MAX_MARKS)
 
 
 def load_yaml(text: str):
     """Parse untrusted YAML; raises ``yaml.YAMLError`` (``YamlRefused`` for
     what is refused) and nothing else."""
+    if _fast_enough(text):
+        try:
+            return yaml.load(text, Loader=FastLineLoader)  # noqa: S506 - a safe constructor
+        except (yaml.YAMLError, RecursionError):
+            pass  # read again below: its message, line and hint are the editors'
     try:
-        return yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
+        return yaml.load(text, Loader=LineLoader)  # noqa: S506 - a safe constructor
     except RecursionError:  # belt and braces: MAX_DEPTH stops long before this
         raise YamlRefused(None, "嵌套层级过深", "字段值只能是一段文字或一个列表") from None
 

@@ -85,8 +85,18 @@ def chosen_profile(configured: str, environment: str | None) -> str:
     return configured
 
 
+def _no_file(path: str) -> None:
+    """For bodies MkDocs rendered: their links to files are addresses already."""
+    return None
+
+
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     supports_multiple_instances = False
+    # Compilation pages copy the entry bodies MkDocs rendered for the entry
+    # pages (MkDocs converts every page before it renders any template); the
+    # other path renders a body again and gives the same copy
+    # (tests/test_compilation_parts.py builds a site both ways).
+    reuse_page_bodies = True
 
     def __init__(self):
         self.library: Library | None = None
@@ -265,7 +275,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Every body, the editors' and the guide's (whose tables carry
         # vocabulary values), is sanitised; only then is it markup.
         safe = sanitise_html(html)
-        if self.side is None and page.file.src_uri in self.entry_uris:  # for the preview's index: not rendered twice
+        if page.file.src_uri in self.entry_uris:  # for compilations and the preview's index: not rendered twice
             self._page_bodies[self.entry_uris[page.file.src_uri]] = safe
         return Markup(safe)  # noqa: S704
 
@@ -346,8 +356,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         not all plain paths is sanitised again (bodylinks.MovedBody)."""
         moved = self._moved.get(entry.slug)
         if moved is None:
-            moved = self._moved[entry.slug] = MovedBody(self._body_html(entry), entry.src_uri, entry.url,
-                                                        f"e-{entry.slug}--", self._url_of_file)
+            rendered = self._page_bodies.get(entry.slug) if self.reuse_page_bodies else None
+            if rendered is not None:  # as MkDocs made it for the entry's page: its links already lead from there
+                moved = MovedBody(rendered, entry.src_uri, entry.url, f"e-{entry.slug}--", _no_file)
+            else:  # not rendered in this build (the preview's unchanged pages, the Word files' other process)
+                moved = MovedBody(self._body_html(entry), entry.src_uri, entry.url, f"e-{entry.slug}--",
+                                  self._url_of_file)
+            self._moved[entry.slug] = moved
         copy, plain = moved.on(page_url)
         return copy if plain else sanitise_html(copy)
 
