@@ -12,6 +12,7 @@ from casebook.search import make_records
 from casebook.search.index import IndexWriter, KeysCache, write_index
 from casebook.search.reader import SearchIndex
 from conftest import ROOT
+from libtools import gen_corpus
 
 
 def _files(out):
@@ -75,18 +76,20 @@ def test_incremental_writes_equal_fresh_writes(tmp_path):
     assert last.id in SearchIndex(out).search(word).ids
 
 
-def test_a_new_entry_or_a_changed_folder_writes_everything(tmp_path):
+def test_a_new_entry_moves_entry_files_and_a_changed_folder_writes_everything(tmp_path):
     library = load_library(ROOT, include_drafts=False)
     records = make_records(library.entries)
     writer = IndexWriter(cache=KeysCache())
     older = [dataclasses.replace(r, id=i) for i, r in enumerate(records[1:])]  # before the newest was added
     writer.write(older, library.vocabs, tmp_path / "a")
     writer.write(records, library.vocabs, tmp_path / "a")  # every id moved by one
-    assert writer.rewritten == len(_files(tmp_path / "a"))
+    assert writer.renamed == len(older)  # their files moved, not written again
+    assert writer.rewritten <= len(_files(tmp_path / "a")) - len(older)  # only the new one's written
     write_index(records, library.vocabs, tmp_path / "fresh")
     assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
     (tmp_path / "a" / "manifest.json").write_text("{}", encoding="utf-8")  # someone touched the files
     writer.write(records, library.vocabs, tmp_path / "a")
+    assert writer.rewritten == len(_files(tmp_path / "a"))
     assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
 
 
@@ -108,3 +111,50 @@ def test_keys_of_unchanged_records_outlive_an_edit(tmp_path):
     assert writer.cache.made == 1  # the newest entry's
     write_index(records, library.vocabs, tmp_path / "fresh")
     assert _files(tmp_path / "a") == _files(tmp_path / "fresh")
+
+
+def _in_library_order(records: list) -> list:
+    """Newest first, numbered by position, as the library hands them over."""
+    ordered = sorted(records, key=lambda r: (r.date, r.slug), reverse=True)
+    return [dataclasses.replace(r, id=i) for i, r in enumerate(ordered)]
+
+
+def test_adds_deletes_and_edits_leave_the_files_of_a_fresh_write(tmp_path):
+    """Random sequences of new, deleted and edited entries (ids shift, an
+    edited date moves an entry) drawn from the sample library and a
+    generated one: after each build the preview's folder holds exactly the
+    files a fresh write of the same records writes."""
+    library = load_library(ROOT, include_drafts=False)
+    project = gen_corpus().generate(40, tmp_path / "generated", seed=3)
+    generated = load_library(project, include_drafts=False)
+    pool = make_records(library.entries) + [
+        dataclasses.replace(r, slug=f"g{r.slug}", url=f"g/{r.url}") for r in make_records(generated.entries)]
+    donors = [r.body for r in pool]
+    rng = random.Random(11)
+    present = _in_library_order(rng.sample(pool, 30))
+    writer = IndexWriter(shard_target=256, cache=KeysCache())  # many shards, whose count changes
+    fresh_cache = KeysCache()  # only makes the fresh writes quicker: it answers for equal texts alone
+    out = tmp_path / "preview"
+    writer.write(present, library.vocabs, out)
+    kinds = set()
+    for step in range(30):
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            kind = rng.choice(["add", "add", "delete", "delete", "edit", "date"])
+            slugs = {r.slug for r in present}
+            if kind == "add" or len(present) < 3:
+                present = present + [rng.choice([r for r in pool if r.slug not in slugs])]
+            elif kind == "delete":
+                present = [r for r in present if r is not rng.choice(present)]
+            elif kind == "edit":
+                present = _edit(rng, present, donors)
+            else:
+                i = rng.randrange(len(present))
+                present[i] = dataclasses.replace(present[i], date=rng.choice(present).date)
+            kinds.add(kind)
+            present = _in_library_order(present)
+        writer.cache.next_build()
+        writer.write(present, library.vocabs, out)
+        fresh = tmp_path / f"fresh{step}"
+        write_index(present, library.vocabs, fresh, shard_target=256, cache=fresh_cache)
+        assert _files(out) == _files(fresh), f"step {step}"
+    assert kinds == {"add", "delete", "edit", "date"}

@@ -26,7 +26,7 @@ character before them is dropped with everything longer.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from itertools import compress
 from operator import lt
 
@@ -53,8 +53,8 @@ def absent_words(found: Factors, shortest: int = MAX_GRAM + 1) -> set[str]:
     branching = compress(range(1, len(middles)),
                          map(lt, map(extended_counts.__getitem__, extended), map(middle_counts.__getitem__, middles[1:])))
     groups: dict[str, list[int]] = defaultdict(list)
-    for i in branching:
-        groups[middles[i]].append(i)
+    at = list(branching)  # each into the group of its middle, by C-level maps (no loop per position)
+    deque(map(list.append, map(groups.__getitem__, map(middles.__getitem__, at)), at), maxlen=0)
     stack = [(size, where) for middle, where in groups.items() if SEPARATOR not in middle]
     result: set[str] = set()
     while stack:

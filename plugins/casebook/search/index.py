@@ -32,15 +32,20 @@ is sorting by id and the facet columns are plain per-entry arrays.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
 import math
+import os
 import shutil
 from array import array
 from bisect import bisect_left, insort
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import chain, pairwise, repeat
+from operator import lt, sub
 from pathlib import Path
 
 from casebook.core.fields import ENTRY_TYPES
@@ -80,42 +85,75 @@ def varint(value: int, out: bytearray) -> None:
     out.append(value)
 
 
+def _varints(top: int) -> list[bytes]:
+    """The varint of every number up to ``top`` (grown on demand): a set's
+    payload is then a C-level join of table entries, not a loop per gap."""
+    table = _VARINTS
+    for value in range(len(table), top + 1):
+        buf = bytearray()
+        varint(value, buf)
+        table.append(bytes(buf))
+    return table
+
+
+_VARINTS: list[bytes] = [bytes((v,)) for v in range(0x80)]
+_ONE = 0x31  # "1": a bitmap is built as a string of binary digits (see _bitmap)
+
+
+def _bitmap(ids: array, size: int) -> bytes:
+    """``size`` bytes, bit i (byte i >> 3, bit i & 7) set for every id i: the
+    little-endian bytes of the number whose binary digits are the ids'
+    flags, highest first (flags set by a C-level ``map``, not a loop)."""
+    digits = bytearray(b"0") * (size << 3)
+    deque(map(digits.__setitem__, ids, repeat(_ONE)), maxlen=0)
+    digits.reverse()
+    return int(digits, 2).to_bytes(size, "little")
+
+
 def encode_set(ids: array, n: int, out: bytearray) -> None:
     """Smaller of bitmap and delta varints; an empty set is the tag 0."""
     if not ids:
         out.append(0)
         return
-    gaps = [ids[0], *(b - a for a, b in zip(ids, ids[1:]))]
-    if max(gaps) < 0x80:
-        payload = bytes(gaps)
-    else:
-        buf = bytearray()
-        for gap in gaps:
-            varint(gap, buf)
-        payload = bytes(buf)
     bitmap_len = (n + 7) >> 3
-    if bitmap_len < len(payload):
-        bits = bytearray(bitmap_len)
-        for i in ids:
-            bits[i >> 3] |= 1 << (i & 7)
-        varint(bitmap_len << 1 | 1, out)
-        out += bits
-    else:
-        varint(len(payload) << 1, out)
-        out += payload
+    if len(ids) <= bitmap_len:  # else the varints, one byte per id at least, are longer
+        gaps = list(map(sub, ids, chain((0,), ids)))  # first id, then gaps
+        top = max(gaps)
+        if top < 0x80:
+            payload = bytes(gaps)
+        else:
+            table = _VARINTS if top < len(_VARINTS) else _varints(top)
+            payload = b"".join(map(table.__getitem__, gaps))
+        if bitmap_len >= len(payload):
+            varint(len(payload) << 1, out)
+            out += payload
+            return
+    varint(bitmap_len << 1 | 1, out)
+    out += _bitmap(ids, bitmap_len)
 
 
-Postings = dict[str, tuple[array, ...]]
+# Per field of SETS, key -> ascending ids of the records where it is one (a
+# key no record holds in a field has no list there: most keys are in one or two).
+Postings = tuple[dict[str, array], ...]
+_NONE = array("I")  # the list of a key a field does not hold (never changed)
 
 
 def _add(postings: Postings, per_field: tuple[set[str], ...], entry: int) -> None:
-    """``entry`` into the lists of every key, for the fields that hold it."""
-    for f, keys in enumerate(per_field):
-        for key in keys:
-            postings[key][f].append(entry)
+    """``entry`` into the lists of every key, for the fields that hold it
+    (a C-level ``map``: millions of appends in a full build)."""
+    for lists, keys in zip(postings, per_field):  # defaultdicts: a new key gets its list
+        deque(map(array.append, map(lists.__getitem__, keys), repeat(entry)), maxlen=0)
 
 
-Keys = tuple[tuple[set[str], ...], tuple[set[str], ...]]  # (grams, absent words) per field of SETS
+def _new_list() -> array:
+    return array("I")
+
+
+def _keys_of(postings: Postings) -> set[str]:
+    return set().union(*postings)
+
+
+Keys = tuple[tuple[Collection[str], ...], tuple[Collection[str], ...]]  # (grams, absent words) per field of SETS
 
 
 def record_keys(texts: tuple[str, ...]) -> Keys:
@@ -125,13 +163,20 @@ def record_keys(texts: tuple[str, ...]) -> Keys:
     return tuple(map(grams_of, cut)), tuple(map(absent_words, cut))
 
 
+def _lasting(found: Keys) -> Keys:
+    """Keys as tuples: kept from build to build, sets of 10,000 records'
+    keys made every pass of Python's cycle collector visit millions of
+    strings (2.5 s); a tuple of strings it stops tracking, and it is smaller."""
+    return tuple(tuple(map(tuple, per_field)) for per_field in found)
+
+
 class KeysCache(Memo[tuple[str, ...], Keys]):
     """The preview's: a record whose texts did not change since the last
     build keeps its keys (finding minimal absent words is most of the index
     build)."""
 
     def __init__(self):
-        super().__init__(record_keys)
+        super().__init__(lambda texts: _lasting(record_keys(texts)))
 
     def keys(self, texts: tuple[str, ...]) -> Keys:
         return self.read(texts)
@@ -201,13 +246,15 @@ def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _record(key: str, lists: tuple[array, ...], n: int, continuations: list[str]) -> bytes:
-    buf = bytearray()
+def _record(key: str, lists: list[array], n: int, continuations: list[str]) -> bytes:
     raw = key.encode("utf-8")
-    varint(len(raw), buf)
+    buf = bytearray(_VARINTS[len(raw)] if len(raw) < 0x80 else _varints(len(raw))[len(raw)])
     buf += raw
     for ids in lists:
-        encode_set(ids, n, buf)
+        if ids:
+            encode_set(ids, n, buf)
+        else:  # most keys are in one or two of the fields
+            buf.append(0)
     varint(len(continuations), buf)
     for rest in continuations:
         raw = rest.encode("utf-8")
@@ -226,19 +273,47 @@ def _digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
+def _put(path: Path | str, data: bytes) -> None:
+    """``data`` as the file's bytes, written over the old ones in place: a
+    file opened with O_TRUNC (``write_bytes``) makes ext4 flush it at close
+    (``auto_da_alloc``), which made rewriting 4,000 shards 7 times slower."""
+    try:
+        with open(path, "r+b") as file:
+            file.write(data)
+            file.truncate()
+    except FileNotFoundError:
+        with open(path, "wb") as file:
+            file.write(data)
+
+
+def _keep_only(folder: Path, wanted: set[str]) -> None:
+    """Remove what ``folder`` holds beyond ``wanted`` (names)."""
+    with os.scandir(folder) as found:
+        strays = [entry for entry in found if entry.name not in wanted]
+    for entry in strays:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
 class IndexWriter:
-    """Writes the index. The preview keeps one between builds: when the
-    records keep their ids (no entry added, removed or moved in date order),
-    only the keys of the records whose text changed are updated, and only
-    the shards holding them, the changed records' files and the facets are
-    written again. The files are those a fresh ``write_index`` writes, byte
+    """Writes the index. The preview keeps one between builds and brings the
+    files up to the new records: a record is known again by its slug, and
+    one whose texts did not change keeps its keys; the keys of the others
+    leave or join the id lists, the ids of the rest move to their new places
+    (an entry added or removed moves every later id), and only keys whose
+    lists changed are encoded again, only the shards holding them written,
+    entry files renamed to their new ids and written again only when their
+    text changed. The files are those a fresh ``write_index`` writes, byte
     for byte (tests/test_index_writer.py)."""
 
     def __init__(self, shard_target: int = SHARD_TARGET, cache: KeysCache | None = None):
         self.shard_target = shard_target
         self.cache = cache
         self.written = False
-        self.rewritten = 0  # files written by the last write (all of them when it was a full write)
+        self.rewritten = 0  # files the last write wrote (all of them when it was a full write)
+        self.renamed = 0  # entry files the last write moved to their entry's new id
 
     def _keys(self, texts: tuple[str, ...]) -> Keys:
         return self.cache.keys(texts) if self.cache is not None else record_keys(texts)
@@ -247,12 +322,16 @@ class IndexWriter:
         if any(record.id != i for i, record in enumerate(records)):
             raise ValueError("records must be numbered 0, 1, 2, ... in library order (ids are positions)")
         texts = [tuple(r.texts[name] for name in SETS) for r in records]
-        slugs = tuple(r.slug for r in records)
-        if (self.written and self.cache is not None and slugs == self.slugs and out_dir == self.out_dir
-                and self._on_disk_unchanged()):
-            if self._update(records, texts, vocabs):
-                return self._stats()
-        self._full(records, texts, vocabs, out_dir)
+        collecting = gc.isenabled()
+        gc.disable()  # millions of new lists and keys, no cycles: the collector's passes cost a third
+        try:
+            if self.written and self.cache is not None and out_dir == self.out_dir and self._on_disk_unchanged():
+                self._update(records, texts, vocabs)
+            else:
+                self._full(records, texts, vocabs, out_dir)
+        finally:
+            if collecting:
+                gc.enable()
         return self._stats()
 
     # -- the state of the files on disk ------------------------------------
@@ -264,37 +343,39 @@ class IndexWriter:
         return manifest.get("version") == self.version
 
     def _stats(self) -> IndexStats:
-        return IndexStats(self.n, len(self.grams), len(self.absent), self.shard_count, sum(self.shard_sizes),
-                          self.facet_size, sum(self.doc_sizes))
+        return IndexStats(self.n, len(_keys_of(self.grams)), len(_keys_of(self.absent)), self.shard_count,
+                          sum(self.shard_sizes), self.facet_size, sum(self.doc_sizes))
 
     # -- full ---------------------------------------------------------------
     def _full(self, records, texts, vocabs, out_dir: Path) -> None:
         n = len(records)
-        self.n, self.out_dir, self.slugs = n, out_dir, tuple(r.slug for r in records)
+        self.n, self.out_dir, self.slugs = n, out_dir, [r.slug for r in records]
         self.texts = texts
         self.grams, self.absent = self._postings(texts)
+        self.hashes: dict[str, int] = {}  # FNV-1a of every key (see _shard_of)
+        words = sorted(_keys_of(self.absent))
         self.continuations: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(self.absent):
+        for word in words:
             self.continuations[word[:MAX_GRAM]].append(word[MAX_GRAM:])
-        self.encoded = {key: self._encode(key) for key in (*self.grams, *self.absent)}
-        self.total = sum(len(b) for b in self.encoded.values())
+        self.encoded = {key: self._encode(key) for key in (*_keys_of(self.grams), *words)}
+        self.total = sum(map(len, self.encoded.values()))
         self.shard_count = self._shard_count()
-        self.members: list[set[str]] = [set() for _ in range(self.shard_count)]
-        for key in self.encoded:
-            self.members[self._shard_of(key)].add(key)
+        self._assign_shards()
 
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        (out_dir / "g").mkdir(parents=True)
-        (out_dir / "d").mkdir()
+        # files of an older index are written over (faster than new ones), the rest removed
+        (out_dir / "g").mkdir(parents=True, exist_ok=True)
+        (out_dir / "d").mkdir(exist_ok=True)
         self.shard_digests, self.shard_sizes = [b""] * self.shard_count, [0] * self.shard_count
         for k in range(self.shard_count):
             self._write_shard(k)
         self.json_digests, self.doc_digests, self.doc_sizes = [b""] * n, [b""] * n, [0] * n
         for record in records:
-            self._write_doc(record, _dump(doc_json(record)))
+            self._write_doc(record.id, _dump(doc_json(record)))
         self._write_facets(records, vocabs)
-        self.rewritten = self.shard_count + n + 2
+        _keep_only(out_dir / "g", {f"{k}.bin" for k in range(self.shard_count)})
+        _keep_only(out_dir / "d", {f"{j}.bin" for j in range(n)})
+        _keep_only(out_dir, {"g", "d", FACETS_FILE, "manifest.json"})
+        self.rewritten, self.renamed = self.shard_count + n + 2, 0
         self.written = True
 
     def _postings(self, texts: list[tuple[str, ...]]) -> tuple[Postings, Postings]:
@@ -302,96 +383,187 @@ class IndexWriter:
         it is one, per field of ``SETS`` (ascending)."""
         self.keys = []  # kept only with a cache (the preview), which holds them anyway
 
-        def lists():
-            return tuple(array("I") for _ in SETS)
-
-        grams: Postings = defaultdict(lists)
-        absent: Postings = defaultdict(lists)
+        grams = tuple(defaultdict(_new_list) for _ in SETS)
+        absent = tuple(defaultdict(_new_list) for _ in SETS)
         for entry, record_texts in enumerate(texts):
             record_grams, record_absent = found = self._keys(record_texts)
             _add(grams, record_grams, entry)
             _add(absent, record_absent, entry)
             if self.cache is not None:
                 self.keys.append(found)
-        return dict(grams), dict(absent)
+        return tuple(map(dict, grams)), tuple(map(dict, absent))
+
+    def _assign_shards(self) -> None:
+        self.members: list[set[str]] = [set() for _ in range(self.shard_count)]
+        for key in self.encoded:
+            self.members[self._shard_of(key)].add(key)
 
     # -- incremental --------------------------------------------------------
-    def _update(self, records, texts, vocabs) -> bool:
-        """Bring the files up to ``records`` (same ids as last time); False
-        when the shard count would change (then everything is written again)."""
-        changed_keys: set[str] = set()
-        changed_records = [i for i, t in enumerate(texts) if t != self.texts[i]]
-        new_keys = {i: self._keys(texts[i]) for i in changed_records}
-        for i in changed_records:
-            for postings, old, new in ((self.grams, self.keys[i][0], new_keys[i][0]),
-                                       (self.absent, self.keys[i][1], new_keys[i][1])):
-                for f in range(len(SETS)):
-                    for key in old[f] - new[f]:
-                        self._remove(postings, key, f, i, changed_keys)
-                    for key in new[f] - old[f]:
-                        self._insert(postings, key, f, i, changed_keys)
-        for key in changed_keys:
+    def _update(self, records, texts, vocabs) -> None:
+        """Bring the files written last time up to ``records``."""
+        n, old_n = len(records), self.n
+        where = {slug: i for i, slug in enumerate(self.slugs)}
+        before = [where.get(r.slug, -1) for r in records]  # the entry's id last time, -1 if it is new
+        move = [-1] * old_n  # old id -> new id of the same entry
+        for j, i in enumerate(before):
+            if i >= 0:
+                move[i] = j
+        changed: set[str] = set()
+        for i in range(old_n):  # the keys of entries that went leave their lists
+            if move[i] < 0:
+                self._edit_keys(self.keys[i], i, self._remove, changed)
+        self._renumber(move, changed)
+        keys: list[Keys | None] = [None] * n
+        for i, j in enumerate(move):
+            if j < 0:
+                continue
+            keys[j] = self.keys[i]
+            if texts[j] == self.texts[i]:
+                self.cache.keep(texts[j], self.keys[i])  # the next build reuses it too
+            else:  # an edit: only the keys it took away or added
+                keys[j] = self._keys(texts[j])
+                gone = tuple(tuple(set(o).difference(k) for o, k in zip(old, now))
+                             for old, now in zip(self.keys[i], keys[j]))
+                came = tuple(tuple(set(k).difference(o) for o, k in zip(old, now))
+                             for old, now in zip(self.keys[i], keys[j]))
+                self._edit_keys(gone, j, self._remove, changed)
+                self._edit_keys(came, j, self._insert, changed)
+        for j in range(n):  # and the keys of new entries join theirs
+            if keys[j] is None:
+                keys[j] = self._keys(texts[j])
+                self._edit_keys(keys[j], j, self._insert, changed)
+        self.keys, self.texts, self.slugs, self.n = keys, texts, [r.slug for r in records], n
+        if (n + 7) >> 3 != (old_n + 7) >> 3:  # every bitmap is one byte longer or shorter
+            changed.update(*self.grams, *self.absent)
+
+        for key in changed:
             self.total -= len(self.encoded.pop(key, b""))
-            if key in self.grams or key in self.absent:
-                self.encoded[key] = self._encode(key)
-                self.total += len(self.encoded[key])
-        if self._shard_count() != self.shard_count:
-            return False
-        for i in changed_records:
-            self.keys[i] = new_keys[i]
-        self.texts = texts
-        for i, record_texts in enumerate(texts):  # the next build (an entry added: all ids move) reuses them all
-            if i not in new_keys:
-                self.cache.keep(record_texts, self.keys[i])
-        shards = set()
-        for key in changed_keys:
-            k = self._shard_of(key)
-            shards.add(k)
-            if key in self.encoded:
-                self.members[k].add(key)
-            else:
-                self.members[k].discard(key)
-        for k in sorted(shards):
-            self._write_shard(k)
-        docs = 0
-        for record in records:
-            raw = _dump(doc_json(record))
-            if _digest(raw) != self.json_digests[record.id]:
-                self._write_doc(record, raw)
-                docs += 1
+            found = self._encode(key)
+            if found is not None:
+                self.encoded[key] = found
+                self.total += len(found)
+        written = self._write_shards(changed)
+        for key in changed.difference(self.encoded):  # gone from the index
+            self.hashes.pop(key, None)
+        written += self._write_docs(records, before)
         self._write_facets(records, vocabs)
-        self.rewritten = len(shards) + docs + 2
-        return True
+        self.rewritten = written + 2
+
+    def _edit_keys(self, found: Keys, entry: int, edit, changed: set[str]) -> None:
+        for postings, per_field in zip((self.grams, self.absent), found):
+            for f, keys in enumerate(per_field):
+                for key in keys:
+                    edit(postings, key, f, entry, changed)
+
+    def _renumber(self, move: list[int], changed: set[str]) -> None:
+        """Every id list to the new ids (``move``) of the records in it."""
+        moved = [i for i, j in enumerate(move) if j != i and j >= 0]
+        if not moved:
+            return
+        low, high = moved[0], moved[-1]  # ids outside stay
+        new_ids = [j for j in move if j >= 0]
+        in_order = all(map(lt, new_ids, new_ids[1:]))  # else a list is sorted again
+        renumbered = move.__getitem__
+        for lists in (*self.grams, *self.absent):
+            for key, ids in lists.items():
+                at = bisect_left(ids, low)
+                if at == len(ids) or ids[at] > high:
+                    continue
+                if in_order:
+                    ids[at:] = array("I", map(renumbered, ids[at:]))
+                else:
+                    ids[:] = array("I", sorted(map(renumbered, ids)))
+                changed.add(key)
 
     def _insert(self, postings: Postings, key: str, f: int, entry: int, changed: set[str]) -> None:
-        lists = postings.get(key)
-        if lists is None:
-            lists = postings[key] = tuple(array("I") for _ in SETS)
-            if postings is self.absent:  # a new absent word: its trigram lists one more continuation
+        ids = postings[f].get(key)
+        if ids is None:
+            if postings is self.absent and not self._holds(key):  # a new absent word: one more continuation
                 insort(self.continuations.setdefault(key[:MAX_GRAM], []), key[MAX_GRAM:])
                 changed.add(key[:MAX_GRAM])
-        ids = lists[f]
+            ids = postings[f][key] = array("I")
         ids.insert(bisect_left(ids, entry), entry)
         changed.add(key)
 
     def _remove(self, postings: Postings, key: str, f: int, entry: int, changed: set[str]) -> None:
-        lists = postings[key]
-        lists[f].remove(entry)
+        ids = postings[f][key]
+        ids.remove(entry)
         changed.add(key)
-        if not any(lists):
-            del postings[key]
-            if postings is self.absent:
+        if not ids:
+            del postings[f][key]
+            if postings is self.absent and not self._holds(key):
                 rests = self.continuations[key[:MAX_GRAM]]
                 rests.remove(key[MAX_GRAM:])
                 if not rests:
                     del self.continuations[key[:MAX_GRAM]]
                 changed.add(key[:MAX_GRAM])
 
+    def _write_shards(self, changed: set[str]) -> int:
+        """The shards holding a changed key (all when their count changed:
+        every key may go to another); the number written."""
+        count, old_count = self._shard_count(), self.shard_count
+        if count != old_count:
+            self.shard_count = count
+            self._assign_shards()
+            shards = range(count)
+            self.shard_digests, self.shard_sizes = [b""] * count, [0] * count
+            for k in range(count, old_count):
+                (self.out_dir / "g" / f"{k}.bin").unlink(missing_ok=True)
+        else:
+            shards = set()
+            for key in changed:
+                k = self._shard_of(key)
+                shards.add(k)
+                if key in self.encoded:
+                    self.members[k].add(key)
+                else:
+                    self.members[k].discard(key)
+        return sum(self._write_shard(k) for k in sorted(shards))
+
+    def _write_docs(self, records, before: list[int]) -> int:
+        """Entry files: renamed to their entry's new id when the entries kept
+        their order (else each compared with the file now at its id), then
+        written where the text differs; the number written."""
+        n, old_n = len(records), len(self.doc_digests)
+        d = self.out_dir / "d"
+        digests = (self.json_digests, self.doc_digests, self.doc_sizes)
+        pairs = [(i, j) for j, i in enumerate(before) if i >= 0]
+        done = self.renamed = 0
+        if all(a < b for (a, _), (b, _) in pairwise(pairs)):
+            # one moving up never lands on one still to move (those above it
+            # move up too, and went first); the same downwards
+            up = [(i, j) for i, j in reversed(pairs) if j > i]
+            down = [(i, j) for i, j in pairs if j < i]
+            for i, j in (*up, *down):
+                os.replace(f"{d}/{i}.bin", f"{d}/{j}.bin")
+            self.renamed = len(up) + len(down)
+            now = [[b""] * n, [b""] * n, [0] * n]
+            for i, j in pairs:
+                for new, old in zip(now, digests):
+                    new[j] = old[i]
+        else:
+            now = [[*old[:n], *[old_kind] * (n - old_n)] for old, old_kind in zip(digests, (b"", b"", 0))]
+        self.json_digests, self.doc_digests, self.doc_sizes = now
+        for j in range(n, old_n):
+            (d / f"{j}.bin").unlink(missing_ok=True)
+        for record in records:
+            raw = _dump(doc_json(record))
+            if _digest(raw) != self.json_digests[record.id]:
+                self._write_doc(record.id, raw)
+                done += 1
+        return done
+
     # -- pieces ---------------------------------------------------------------
-    def _encode(self, key: str) -> bytes:
-        if key in self.grams:
-            return _record(key, self.grams[key], self.n, self.continuations.get(key, []))
-        return _record(key, self.absent[key], self.n, [])
+    def _postings_of(self, key: str) -> Postings:
+        return self.grams if len(key) <= MAX_GRAM else self.absent  # an absent word is longer
+
+    def _holds(self, key: str) -> bool:
+        return any(key in lists for lists in self._postings_of(key))
+
+    def _encode(self, key: str) -> bytes | None:
+        """None for a key no record holds any more."""
+        sets = [lists.get(key, _NONE) for lists in self._postings_of(key)]
+        return _record(key, sets, self.n, self.continuations.get(key, [])) if any(sets) else None
 
     def _shard_count(self) -> int:
         """A power of two near total / target (shards of 0.7 to 1.4 times the
@@ -400,27 +572,35 @@ class IndexWriter:
         return 1 << max(0, round(math.log2(max(1.0, self.total / self.shard_target))))
 
     def _shard_of(self, key: str) -> int:
-        return fnv1a(key.encode("utf-8")) % self.shard_count
+        found = self.hashes.get(key)
+        if found is None:  # hashed byte by byte in Python: kept for the next build
+            found = self.hashes[key] = fnv1a(key.encode("utf-8"))
+        return found % self.shard_count
 
-    def _write_shard(self, k: int) -> None:
-        data = packed(b"".join(self.encoded[key] for key in sorted(self.members[k])))
-        self.shard_digests[k], self.shard_sizes[k] = _digest(data), len(data)
-        (self.out_dir / "g" / f"{k}.bin").write_bytes(data)
+    def _write_shard(self, k: int) -> bool:
+        """False when the file already holds these bytes."""
+        data = packed(b"".join([self.encoded[key] for key in sorted(self.members[k])]))
+        digest = _digest(data)
+        if digest == self.shard_digests[k]:
+            return False
+        self.shard_digests[k], self.shard_sizes[k] = digest, len(data)
+        _put(f"{self.out_dir}/g/{k}.bin", data)  # not a Path: 16,000 of them cost a second
+        return True
 
-    def _write_doc(self, record: SearchRecord, raw: bytes) -> None:
+    def _write_doc(self, entry: int, raw: bytes) -> None:
         data = packed(raw)
-        self.json_digests[record.id] = _digest(raw)
-        self.doc_digests[record.id], self.doc_sizes[record.id] = _digest(data), len(data)
-        (self.out_dir / "d" / f"{record.id}.bin").write_bytes(data)
+        self.json_digests[entry] = _digest(raw)
+        self.doc_digests[entry], self.doc_sizes[entry] = _digest(data), len(data)
+        _put(f"{self.out_dir}/d/{entry}.bin", data)
 
     def _write_facets(self, records, vocabs) -> None:
         """The facet columns and the manifest, whose version is a digest of
         every file's digest (a changed file changes it)."""
         facets = packed(_dump({"n": self.n, "facets": facet_columns(records, vocabs)}))
         self.facet_size = len(facets)
-        (self.out_dir / FACETS_FILE).write_bytes(facets)
+        _put(self.out_dir / FACETS_FILE, facets)
         every = b"".join([*self.shard_digests, *self.doc_digests, _digest(facets)])
         self.version = hashlib.sha256(every).hexdigest()[:12]
         manifest = {"format": FORMAT, "version": self.version, "n": self.n, "shards": self.shard_count,
                     "grams": MAX_GRAM, "sets": list(SETS)}
-        (self.out_dir / "manifest.json").write_bytes(_dump(manifest))
+        _put(self.out_dir / "manifest.json", _dump(manifest))
