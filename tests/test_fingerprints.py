@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, is_dataclass
+from pathlib import Path
 
 from casebook.core.library import load_library
 from casebook.core.parsecache import ParseCache
@@ -113,3 +114,45 @@ def test_a_kept_fingerprint_means_the_same_view_through_random_edits(tmp_path):
                 assert uri not in texts or texts[uri] != new_texts[uri], uri  # and no page is rendered for nothing
         prints, texts = new_prints, new_texts
     assert kept > 100  # most pages kept theirs: the comparison above is not vacuous
+
+
+def test_a_file_made_in_memory_is_written_again_only_when_its_bytes_changed(tmp_path):
+    """PageTracker: a generated file (a Word file, a CSV) whose bytes are the
+    ones written last time is not written again; changed bytes, a missing
+    output, or a build that failed after deciding to write it are."""
+    from casebook.mkdocs.incremental import PageTracker
+    from mkdocs.structure.files import File, Files
+
+    tracker = PageTracker()
+
+    def generated(uri, data):
+        file = File(uri, None, str(tmp_path / "site"), True)
+        file.content_bytes = data  # as File.generated(config, uri, content=data) makes it
+        return file
+
+    def build(contents, fail=False):
+        files = Files([generated(uri, data) for uri, data in contents.items()])
+        tracker.begin("token")
+        tracker.outputs(files)
+        written = []
+        for file in files:
+            if file.is_modified():
+                Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+                Path(file.abs_dest_path).write_bytes(file.content_bytes)
+                written.append(file.src_uri)
+        if not fail:
+            tracker.finish(tmp_path / "site")
+        return written
+
+    assert build({"a.docx": b"A", "b.csv": b"x,y"}) == ["a.docx", "b.csv"]
+    assert build({"a.docx": b"A", "b.csv": b"x,y"}) == []
+    assert build({"a.docx": b"A2", "b.csv": b"x,y"}) == ["a.docx"]
+    (tmp_path / "site" / "b.csv").unlink()
+    assert build({"a.docx": b"A2", "b.csv": b"x,y"}) == ["b.csv"]
+    assert build({"a.docx": b"A3", "b.csv": b"x,y"}, fail=True) == ["a.docx"]
+    assert build({"a.docx": b"A2", "b.csv": b"x,y"}) == ["a.docx"]  # the failed build left A3 on disk
+    assert (tmp_path / "site" / "a.docx").read_bytes() == b"A2"
+    tracker.begin("another token")  # templates, mkdocs.yml ...: everything again
+    files = Files([generated("a.docx", b"A2")])
+    tracker.outputs(files)
+    assert files.get_file_from_path("a.docx").is_modified()

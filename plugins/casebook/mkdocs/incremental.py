@@ -121,6 +121,8 @@ class PageTracker:
         self._current: dict[str, tuple[str, str]] = {}
         self._written: set[str] = set()  # every output file of the last build (pages, Word files, CSV ...)
         self._writing: set[str] = set()
+        self._contents: dict[str, str] = {}  # output path -> digest of the bytes last written there (files made in memory)
+        self._contents_now: dict[str, str] = {}
         self.changed: list[str] = []  # this build's pages to render, for the log and the benchmark
         # MkDocs learns a page's title only when it renders it; the nav on
         # every rendered page names the others, so their titles are kept.
@@ -129,13 +131,32 @@ class PageTracker:
     def begin(self, token: str) -> None:
         if token != self._token:
             self._rendered.clear()
+            self._contents.clear()
             self._token = token
         self._current = {}
+        self._contents_now = {}
         self.changed = []
 
     def outputs(self, files) -> None:
-        """This build's output files, so that last build's others can go."""
+        """This build's output files, so that last build's others can go.
+        A file made in memory (a Word file, a schema, a CSV) counts as
+        modified, for MkDocs, on every build: it is written again only when
+        its bytes differ from what was written there last time."""
         self._writing = {f.abs_dest_path for f in files}
+        for file in files:
+            if file.abs_src_path is None and not file.is_documentation_page():
+                file.is_modified = self._content_check(file)
+
+    def _content_check(self, file):
+        def is_modified() -> bool:
+            dest = file.abs_dest_path
+            digest = _digest_bytes(file.content_bytes)  # when MkDocs asks: every plugin has had its say
+            self._contents_now[dest] = digest
+            if self._contents.get(dest) == digest and os.path.isfile(dest):
+                return False
+            self._contents.pop(dest, None)  # about to be written: if this build fails, written again next time
+            return True
+        return is_modified
 
     def track(self, file, fingerprint: str) -> None:
         """Give ``file`` (a MkDocs File) the preview's notion of modified."""
@@ -144,6 +165,7 @@ class PageTracker:
         self._current[file.src_uri] = (fingerprint, file.abs_dest_path)
         if changed:
             self.changed.append(file.src_uri)
+            self._rendered.pop(file.src_uri, None)  # if this build fails, rendered again next time
         dest = file.abs_dest_path
         file.is_modified = lambda: changed or not os.path.isfile(dest)
 
@@ -168,4 +190,5 @@ class PageTracker:
                     folder = folder.parent
         self._written, self._writing = self._writing, set()
         self._rendered, self._current = self._current, {}
+        self._contents, self._contents_now = self._contents_now, {}
         return removed
