@@ -4,6 +4,7 @@ templates and data. The adapter turns this plan into generator pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlencode
 
 from casebook.core import fields as F
@@ -322,6 +323,11 @@ def _term_search(kind: str) -> str | None:
     return next((f.facet.param for f in F.FIELDS if f.browse == kind and f.facet), None)
 
 
+@cache
+def _panel_fields(type_key: str) -> tuple[F.Field, ...]:
+    return tuple(sorted((f for f in F.FIELDS if f.panel and f.applies_to(type_key)), key=lambda f: f.panel.order))
+
+
 def entry_panel(entry: Entry, tax: Taxonomy, made: dict | None = None) -> list[PanelRow]:
     """The metadata panel rows, in the field table's panel order: label, and
     values with links to their browse page and their facet search.
@@ -329,7 +335,7 @@ def entry_panel(entry: Entry, tax: Taxonomy, made: dict | None = None) -> list[P
     share most of them)."""
     made = {} if made is None else made
     rows = []
-    for spec in sorted((f for f in F.FIELDS if f.panel and f.applies_to(entry.type.key)), key=lambda f: f.panel.order):
+    for spec in _panel_fields(entry.type.key):
         value = getattr(entry, spec.key)
         items = value if spec.is_list else [value]
         if spec.kind == F.CHOICE and spec.default:  # shown only when it is not the default
