@@ -206,12 +206,12 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
 
     for listing in tax.types:
         label, url = TYPE_SECTIONS[listing.type.key]
+        narrowing = _narrowing(listing.type.key, listing.entries)  # the same on every page of the listing
         for paged in paginate(listing.entries, url, per_page):
             title = label if paged.number == 1 else f"{label}（第 {paged.number} 页）"
             crumbs = [HOME] if paged.number == 1 else [HOME, (label, url)]
             pages.append(PlannedPage(_uri(paged.url), title, "listing.html",
-                                     ListingView(listing.type, paged, listing.count,
-                                                 _narrowing(listing.type.key, listing.entries),
+                                     ListingView(listing.type, paged, listing.count, narrowing,
                                                  [SECTIONS[k] for k in CASE_INDEXES] if listing.type.key == "case" else [],
                                                  compilation_of.get(f"type-{listing.type.folder}")),
                                      crumbs))

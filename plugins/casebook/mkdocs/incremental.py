@@ -51,8 +51,10 @@ class Fingerprinter:
     """Digests of nested view data, by their pickle: pickling is the C
     library's walk through the whole value, every attribute of every object
     (more than the dataclass fields, never less), much faster than a walk in
-    Python. The pickler runs without its memo ("fast" mode), so the bytes
-    depend only on the content, not on which parts happen to be one object.
+    Python. Equal bytes mean equal content (unpickling them gives the content
+    back); which parts happen to be one object shows in the bytes too, which
+    could only make an unchanged page look changed (rendered again, never
+    stale), and plan_site builds the same views the same way every build.
     An object of a ``SHARED`` type is pickled once per build and stands as
     its digest on every page that shows it. A value pickle cannot take falls
     back to a walk by repr (slower, as strict)."""
@@ -65,7 +67,10 @@ class Fingerprinter:
         try:
             return _digest_bytes(self._pickle(value))
         except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
-            return _digest(self._text(value))
+            try:
+                return _digest(self._text(value))
+            except RecursionError:  # a cycle: never the same as any other build's, so always rendered
+                return os.urandom(16).hex()
 
     def _pickle(self, value) -> bytes:
         out = io.BytesIO()
