@@ -6,7 +6,7 @@ separate loads and plans, as in the preview."""
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, is_dataclass
+from dataclasses import is_dataclass
 from pathlib import Path
 
 from casebook.core.library import load_library
@@ -32,7 +32,7 @@ def fingerprints(pages):
 def truth(value):
     """Everything a view holds, as plain text: a slow, simple walk."""
     if is_dataclass(value) and not isinstance(value, type):
-        return type(value).__name__ + truth(asdict(value) if not hasattr(value, "values") else vars(value))
+        return type(value).__name__ + truth(vars(value))
     if isinstance(value, dict):
         return "{" + ",".join(f"{truth(k)}:{truth(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):

@@ -4,7 +4,6 @@ templates and data. The adapter turns this plan into generator pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from urllib.parse import urlencode
 
 from casebook.core import fields as F
@@ -323,19 +322,18 @@ def _term_search(kind: str) -> str | None:
     return next((f.facet.param for f in F.FIELDS if f.browse == kind and f.facet), None)
 
 
-@cache
-def _panel_fields(type_key: str) -> tuple[F.Field, ...]:
-    return tuple(sorted((f for f in F.FIELDS if f.panel and f.applies_to(type_key)), key=lambda f: f.panel.order))
-
-
 def entry_panel(entry: Entry, tax: Taxonomy, made: dict | None = None) -> list[PanelRow]:
     """The metadata panel rows, in the field table's panel order: label, and
     values with links to their browse page and their facet search.
-    ``made``: the values made so far for this ``tax`` (a plan's entries
-    share most of them)."""
+    ``made``: what was made so far for this plan (a plan's entries share
+    most of their values)."""
     made = {} if made is None else made
+    panelled = made.get(entry.type.key)  # the type's panel fields, found once per plan (the table may change)
+    if panelled is None:
+        panelled = made[entry.type.key] = sorted((f for f in F.FIELDS if f.panel and f.applies_to(entry.type.key)),
+                                                 key=lambda f: f.panel.order)
     rows = []
-    for spec in _panel_fields(entry.type.key):
+    for spec in panelled:
         value = getattr(entry, spec.key)
         items = value if spec.is_list else [value]
         if spec.kind == F.CHOICE and spec.default:  # shown only when it is not the default
