@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from casebook.core.library import load_library
 from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
@@ -116,3 +118,33 @@ def test_repeated_slug_with_cases_outside_the_project_is_a_problem_not_a_traceba
         [problem] = [p for p in problems if p.field == "文件名"]
         assert problem.path == second.as_posix()
         assert "重复" in problem.message and first.as_posix() in problem.message
+
+
+def test_relative_paths_of_a_load_name_files_as_relative_path_does(tmp_path):
+    """paths.RelativePaths (a folder resolved once per load) against
+    paths.relative_path: inside the root, at its top, through a symbolic
+    link to a folder, outside the root, and given relative to the cwd."""
+    import os
+
+    from casebook.core.paths import RelativePaths, relative_path
+
+    root = tmp_path / "project"
+    (root / "cases" / "practices").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (root / "linked").symlink_to(tmp_path / "elsewhere")
+    (root / "inside").symlink_to(root / "cases")
+    paths = [root / "cases" / "practices" / "a.md", root / "mkdocs.yml", root / "linked" / "b.md",
+             root / "inside" / "practices" / "c.md", tmp_path / "other.md", root / "cases" / ".." / "d.md",
+             root / "cases" / "practices" / "link.md"]
+    (root / "cases" / "practices" / "link.md").symlink_to(tmp_path / "missing.md")
+    names = RelativePaths(root)
+    for path in paths:
+        assert names(path) == relative_path(path, root), path
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        relative = RelativePaths(Path("."))
+        for path in [Path("cases/practices/a.md"), Path("mkdocs.yml"), Path("linked/b.md")]:
+            assert relative(path) == relative_path(path, Path(".")), path
+    finally:
+        os.chdir(old)

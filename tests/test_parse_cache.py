@@ -99,3 +99,44 @@ def test_search_keys_kept_between_builds_give_the_same_index(tmp_path):
     assert cache.made == 1
     build_index(library, tmp_path / "fresh")
     assert files(tmp_path / "cached") == files(tmp_path / "fresh")
+
+
+def test_a_file_is_read_again_whenever_its_stat_changed(tmp_path):
+    """Unchanged files are answered by their stat alone; an edit that keeps
+    the size and puts the old mtime back (or a file replaced by another)
+    is still read, and the load equals a fresh one."""
+    import os
+    import time
+
+    make_library(tmp_path)
+    paths = [write_entry(tmp_path, f"practices/p{i}.md", practice(i)) for i in range(4)]
+    cache = ParseCache()
+    cache.racy_ns = 0  # trust a stat taken after the last change at once
+    time.sleep(0.01)
+    load_library(tmp_path, cache=cache)
+    assert snapshot(load_library(tmp_path, cache=cache)) == snapshot(load_library(tmp_path))
+    assert cache.unread == 4  # the second load read no entry file
+    before = paths[1].stat()
+    text = paths[1].read_text(encoding="utf-8")
+    paths[1].write_text(text.replace("经验1", "经验9"), encoding="utf-8")  # same size
+    os.utime(paths[1], ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same mtime
+    assert paths[1].stat().st_size == before.st_size
+    cached = load_library(tmp_path, cache=cache)
+    assert snapshot(cached) == snapshot(load_library(tmp_path))
+    assert "经验9" in [e.title for e in cached.entries]
+    assert (cache.unread, cache.misses) == (3, 1)
+    paths[2].unlink()  # another file in its place (it may get the same inode)
+    paths[2].write_text(practice(2).replace("经验2", "经验8"), encoding="utf-8")
+    assert snapshot(load_library(tmp_path, cache=cache)) == snapshot(load_library(tmp_path))
+
+
+def test_a_file_changed_just_after_it_was_read_is_read_again(tmp_path):
+    """With the real margin, a file written moments before a load is read
+    on every load until it is older: a change within the same clock tick
+    cannot hide behind an unchanged stat."""
+    make_library(tmp_path)
+    write_entry(tmp_path, "practices/p0.md", practice(0))
+    cache = ParseCache()
+    load_library(tmp_path, cache=cache)
+    load_library(tmp_path, cache=cache)
+    assert (cache.hits, cache.unread) == (1, 0)

@@ -133,14 +133,16 @@ class EntrySource:
     problem: Problem | None = None
 
 
-def read_entry_source(path: Path, root: Path, cases_dir: Path) -> EntrySource:
-    rel = relative_path(path, root)
+def read_entry_source(path: Path, root: Path, cases_dir: Path, rel: str | None = None) -> EntrySource:
+    """``rel``: ``relative_path(path, root)`` when the caller has it (paths.RelativePaths)."""
+    rel = rel or relative_path(path, root)
     text, problem = read_text(path, rel, MAX_ENTRY_BYTES)
     return EntrySource(rel, path.relative_to(cases_dir).as_posix(), None if problem else text, problem)
 
 
-def read_entry_file(path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies) -> ParsedFile:
-    source = read_entry_source(path, root, cases_dir)
+def read_entry_file(path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies,
+                    rel: str | None = None) -> ParsedFile:
+    source = read_entry_source(path, root, cases_dir, rel)
     if source.text is None:
         return ParsedFile(None, [source.problem])
     return parse_entry(source.text, source.rel, source.src_uri, vocabs)

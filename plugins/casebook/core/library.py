@@ -14,7 +14,7 @@ from casebook.core.compilations import FILE_NAME as COMPILATIONS_FILE
 from casebook.core.compilations import DeclaredCompilation, read_compilations
 from casebook.core.entry import Entry, read_entry_file
 from casebook.core.parsecache import ParseCache
-from casebook.core.paths import relative_path
+from casebook.core.paths import RelativePaths, relative_path
 from casebook.core.problems import Problem
 from casebook.core.scan import scan_cases
 from casebook.core.text import default_renderer, summary_from_markdown
@@ -75,11 +75,14 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     problems.extend(file_problems)
 
     parsed: list[tuple[Path, Entry | None, str]] = []
+    names = RelativePaths(root)
     if cache is not None:
         cache.start(vocabs)
-        cache.forget_missing(set(paths), root)
+        cache.forget_missing(set(paths), root, names)
     for path in paths:
-        result = cache.read(path, root, cases_dir, vocabs) if cache else read_entry_file(path, root, cases_dir, vocabs)
+        rel = names(path)
+        result = (cache.read(path, root, cases_dir, vocabs, rel) if cache
+                  else read_entry_file(path, root, cases_dir, vocabs, rel))
         if include_drafts or result.status != "draft":
             problems.extend(result.problems)
         parsed.append((path, result.entry, result.status))

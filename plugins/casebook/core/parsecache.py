@@ -6,6 +6,9 @@ load time; in the preview an edit changes one file, so the other results are
 reused. A result is reused only when the file's bytes, its place and the
 vocabularies are all the same as when it was made, so a cached load gives
 exactly what a fresh one gives (tests/test_parse_cache.py compares them).
+Reading every file to hash it is itself most of a cached load, so a file
+whose stat (inode, size, mtime, ctime) is unchanged since a read that was
+safely after its last change is not read again.
 Callers get copies: the library filters ``related`` and sets summaries on
 the entries it is handed.
 """
@@ -14,12 +17,14 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from casebook.core.entry import ParsedFile, parse_entry, read_entry_source
-from casebook.core.paths import relative_path
+from casebook.core.paths import RelativePaths, relative_path
 from casebook.core.vocab import Vocabularies
 
 
@@ -30,13 +35,37 @@ def vocabulary_key(vocabs: Vocabularies) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+# A file whose last change (mtime or ctime) is this close to the moment its
+# stat was taken may change again within the same timestamp tick, leaving its
+# stat as it was ("racy git"): such a file is read again until it is older.
+# Two seconds covers the coarsest file system clocks (FAT: 2 s).
+RACY_NS = 3_000_000_000
+
+
+def _stat_key(path: Path) -> tuple | None:
+    """What changes whenever the file is written, renamed or replaced: size,
+    mtime, and the inode's change time, which no tool can set back."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 @dataclass
 class ParseCache:
-    """One per preview session (the MkDocs plugin instance outlives rebuilds)."""
-    _files: dict[tuple[str, str, str], tuple[str, ParsedFile]] = field(default_factory=dict)
+    """One per preview session (the MkDocs plugin instance outlives rebuilds).
+
+    A file is read and hashed again unless its stat is exactly what it was
+    when it was last read, and that was long enough after its last change
+    (``racy_ns``); the content hash decides whether it is parsed again."""
+    # (rel, src_uri, cases_dir) -> (content digest, result, stat when read, or None when not to be trusted)
+    _files: dict[tuple[str, str, str], tuple[str, ParsedFile, tuple | None]] = field(default_factory=dict)
     _summaries: dict[str, str] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    unread: int = 0  # hits answered by the file's stat alone, without reading it
+    racy_ns: int = RACY_NS
     _vocab_key: str = ""
 
     def start(self, vocabs: Vocabularies) -> None:
@@ -45,26 +74,37 @@ class ParseCache:
         if key != self._vocab_key:
             self._files.clear()
             self._vocab_key = key
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.unread = 0
 
-    def read(self, path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies) -> ParsedFile:
-        source = read_entry_source(path, root, cases_dir)
-        if source.text is None:
-            return ParsedFile(None, [source.problem])
-        key = (source.rel, source.src_uri, str(cases_dir))
-        digest = hashlib.blake2b(source.text.encode("utf-8"), digest_size=16).hexdigest()
+    def read(self, path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies, rel: str | None = None) -> ParsedFile:
+        rel = rel or relative_path(path, root)
+        key = (rel, path.relative_to(cases_dir).as_posix(), str(cases_dir))
         cached = self._files.get(key)
+        now = time.time_ns()  # before the stat: a change after it gets a later time
+        stat = _stat_key(path)
+        if cached is not None and stat is not None and cached[2] == stat:
+            self.hits += 1
+            self.unread += 1
+            return _copy(cached[1])
+        source = read_entry_source(path, root, cases_dir, rel)
+        if source.text is None:
+            self._files.pop(key, None)
+            return ParsedFile(None, [source.problem])
+        trusted = stat if stat is not None and max(stat[3], stat[4]) < now - self.racy_ns else None
+        digest = hashlib.blake2b(source.text.encode("utf-8"), digest_size=16).hexdigest()
         if cached is not None and cached[0] == digest:
             self.hits += 1
+            self._files[key] = (digest, cached[1], trusted)
             return _copy(cached[1])
         self.misses += 1
         result = parse_entry(source.text, source.rel, source.src_uri, vocabs)
-        self._files[key] = (digest, _copy(result))
+        self._files[key] = (digest, _copy(result), trusted)
         return result
 
-    def forget_missing(self, present: set[Path], root: Path) -> None:
+    def forget_missing(self, present: set[Path], root: Path, names: RelativePaths | None = None) -> None:
         """Drop what belongs to deleted files (keeps a long session's memory flat)."""
-        keep = {relative_path(p, root) for p in present}
+        names = names or RelativePaths(root)
+        keep = {names(p) for p in present}
         for key in [k for k in self._files if k[0] not in keep]:
             del self._files[key]
 

@@ -64,4 +64,4 @@ def scan_cases(cases_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
             elif depth >= 1:
                 report(path, "不是条目文件（.md），不会生成页面",
                        "Word、文本材料请用“casebook import”导入；其他文件请移出 cases/")
-    return sorted(entries), problems
+    return sorted(entries, key=lambda p: p.parts), problems  # as Paths sort, without their slow __lt__

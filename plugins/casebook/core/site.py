@@ -196,15 +196,21 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
     pages: list[PlannedPage] = []
     compilations = plan_compilations(entries, library.compilations, tax)
     compilation_of = {c.name: c for c in compilations}
+    facts: dict[str, list] = {}  # an entry is in several compilations: its facts made once
+
+    def facts_of(entry: Entry) -> list[tuple[str, str]]:
+        if entry.slug not in facts:
+            facts[entry.slug] = entry_facts(entry)
+        return facts[entry.slug]
 
     for listing in tax.types:
         label, url = TYPE_SECTIONS[listing.type.key]
+        narrowing = _narrowing(listing.type.key, listing.entries)  # the same on every page of the listing
         for paged in paginate(listing.entries, url, per_page):
             title = label if paged.number == 1 else f"{label}（第 {paged.number} 页）"
             crumbs = [HOME] if paged.number == 1 else [HOME, (label, url)]
             pages.append(PlannedPage(_uri(paged.url), title, "listing.html",
-                                     ListingView(listing.type, paged, listing.count,
-                                                 _narrowing(listing.type.key, listing.entries),
+                                     ListingView(listing.type, paged, listing.count, narrowing,
                                                  [SECTIONS[k] for k in CASE_INDEXES] if listing.type.key == "case" else [],
                                                  compilation_of.get(f"type-{listing.type.folder}")),
                                      crumbs))
@@ -239,7 +245,7 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
         for part in comp.printable:
             pages.append(PlannedPage(_uri(part.url), part.full_title, "compilation.html",
                                      CompilationView(part, KIND_LABELS[comp.kind],
-                                                     {e.slug: entry_facts(e) for e in part.entries}), crumbs))
+                                                     {e.slug: facts_of(e) for e in part.entries}), crumbs))
     stats = build_stats(library, tax)
     pages.append(PlannedPage("stats/index.md", "统计", "stats.html", StatsView(stats), [HOME]))
     pages.append(PlannedPage("search/index.md", "搜索", "search.html", SearchView(), [HOME]))
@@ -248,8 +254,9 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
                                  ProblemsView(library.problems), [HOME]))
 
     related = related_entries(entries)
+    values: dict = {}  # panel values shared by many entries (a unit, a theme): made once
     entry_data = {
-        e.slug: EntryView(e, related.get(e.slug, []), entry_panel(e, tax), [HOME, TYPE_SECTIONS[e.type.key]],
+        e.slug: EntryView(e, related.get(e.slug, []), entry_panel(e, tax, values), [HOME, TYPE_SECTIONS[e.type.key]],
                           when(dates.get(e.path, FileDates()).updated))
         for e in entries
     }
@@ -315,21 +322,39 @@ def _term_search(kind: str) -> str | None:
     return next((f.facet.param for f in F.FIELDS if f.browse == kind and f.facet), None)
 
 
-def entry_panel(entry: Entry, tax: Taxonomy) -> list[PanelRow]:
+def entry_panel(entry: Entry, tax: Taxonomy, made: dict | None = None) -> list[PanelRow]:
     """The metadata panel rows, in the field table's panel order: label, and
-    values with links to their browse page and their facet search."""
+    values with links to their browse page and their facet search.
+    ``made``: what was made so far for this plan (a plan's entries share
+    most of their values)."""
+    made = {} if made is None else made
+    panelled = made.get(entry.type.key)  # the type's panel fields, found once per plan (the table may change)
+    if panelled is None:
+        panelled = made[entry.type.key] = sorted((f for f in F.FIELDS if f.panel and f.applies_to(entry.type.key)),
+                                                 key=lambda f: f.panel.order)
     rows = []
-    for spec in sorted((f for f in F.FIELDS if f.panel and f.applies_to(entry.type.key)), key=lambda f: f.panel.order):
+    for spec in panelled:
         value = getattr(entry, spec.key)
         items = value if spec.is_list else [value]
         if spec.kind == F.CHOICE and spec.default:  # shown only when it is not the default
             items = [] if value == spec.default else [F.choice_label(spec, value) + spec.panel.note]
         items = [v for v in items if v not in (None, "")]
         if items:
-            rows.append(PanelRow(spec.key, spec.label, [_panel_value(spec, v, tax) for v in items]))
+            rows.append(PanelRow(spec.key, spec.label, [_made(made, spec, v, tax) for v in items]))
         elif spec.required:  # a draft not yet dated
             rows.append(PanelRow(spec.key, spec.label, [PanelValue("待填写（草稿）")]))
     return rows
+
+
+def _made(made: dict, spec: F.Field, value, tax: Taxonomy) -> PanelValue:
+    key = (spec.key, type(value), value)  # a term, a type or text: equal only when it shows the same
+    try:
+        found = made.get(key)
+    except TypeError:  # not hashable: made each time
+        return _panel_value(spec, value, tax)
+    if found is None:
+        found = made[key] = _panel_value(spec, value, tax)
+    return found
 
 
 def _panel_value(spec: F.Field, value, tax: Taxonomy) -> PanelValue:

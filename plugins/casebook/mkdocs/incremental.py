@@ -17,25 +17,74 @@ compares the preview after a sequence of edits with a clean build.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
+import io
 import os
+import pickle
 from pathlib import Path
+
+from casebook.core.compilations import Compilation
+from casebook.core.entry import Entry
+from casebook.core.taxonomy import TermPage
+from casebook.core.vocab import Term
 
 
 def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return _digest_bytes(text.encode("utf-8"))
+
+
+def _digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _seen(digest: str) -> str:
+    """Stands in a pickle for a shared object already digested."""
+    return digest
+
+
+# Objects many pages show (an entry on listings, term pages, related lists,
+# compilations): digested once per build, and named by that digest elsewhere.
+SHARED = (Entry, Term, TermPage, Compilation)
 
 
 class Fingerprinter:
-    """Digests of nested view data; an object seen twice (an entry on many
-    listings) is digested once per build."""
+    """Digests of nested view data, by their pickle: pickling is the C
+    library's walk through the whole value, every attribute of every object
+    (more than the dataclass fields, never less), much faster than a walk in
+    Python. Equal bytes mean equal content (unpickling them gives the content
+    back); which parts happen to be one object shows in the bytes too, which
+    could only make an unchanged page look changed (rendered again, never
+    stale), and plan_site builds the same views the same way every build.
+    An object of a ``SHARED`` type is pickled once per build and stands as
+    its digest on every page that shows it. A value pickle cannot take falls
+    back to a walk by repr (slower, as strict)."""
 
-    def __init__(self):
-        self._memo: dict[int, tuple[object, str]] = {}
+    def __init__(self, shared: tuple[type, ...] = SHARED):
+        self._table = {kind: self._reduce for kind in shared}  # by exact type: the rest is pickled in C alone
+        self._memo: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive so its id stays its own; digest)
 
     def of(self, value) -> str:
-        return _digest(self._text(value))
+        try:
+            return _digest_bytes(self._pickle(value))
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+            try:
+                return _digest(self._text(value))
+            except RecursionError:  # a cycle: never the same as any other build's, so always rendered
+                return os.urandom(16).hex()
+
+    def _pickle(self, value) -> bytes:
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=5)
+        pickler.dispatch_table = self._table
+        pickler.dump(value)
+        return out.getvalue()
+
+    def _reduce(self, value):
+        key = id(value)
+        memo = self._memo.get(key)
+        if memo is None or memo[0] is not value:
+            memo = self._memo[key] = (value, _digest_bytes(self._pickle(value.__reduce_ex__(5))))
+        return _seen, (memo[1],)
 
     def _text(self, value) -> str:
         if value is None or isinstance(value, (str, int, float, bool)):
@@ -46,16 +95,8 @@ class Fingerprinter:
             return "[" + ",".join(self._text(v) for v in value) + "]"
         if isinstance(value, (set, frozenset)):
             return "{" + ",".join(sorted(self._text(v) for v in value)) + "}"
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            key = id(value)
-            memo = self._memo.get(key)
-            if memo is not None and memo[0] is value:
-                return memo[1]
-            text = type(value).__name__ + "(" + ",".join(
-                f"{f.name}={self._text(getattr(value, f.name))}" for f in dataclasses.fields(value)) + ")"
-            digest = _digest(text)
-            self._memo[key] = (value, digest)  # the value is kept alive, so its id stays its own
-            return digest
+        if hasattr(value, "__dict__") and not isinstance(value, type):
+            return type(value).__qualname__ + "(" + self._text(vars(value)) + ")"
         return repr(value)
 
 
@@ -85,6 +126,8 @@ class PageTracker:
         self._current: dict[str, tuple[str, str]] = {}
         self._written: set[str] = set()  # every output file of the last build (pages, Word files, CSV ...)
         self._writing: set[str] = set()
+        self._contents: dict[str, str] = {}  # output path -> digest of the bytes last written there (files made in memory)
+        self._contents_now: dict[str, str] = {}
         self.changed: list[str] = []  # this build's pages to render, for the log and the benchmark
         # MkDocs learns a page's title only when it renders it; the nav on
         # every rendered page names the others, so their titles are kept.
@@ -93,13 +136,32 @@ class PageTracker:
     def begin(self, token: str) -> None:
         if token != self._token:
             self._rendered.clear()
+            self._contents.clear()
             self._token = token
         self._current = {}
+        self._contents_now = {}
         self.changed = []
 
     def outputs(self, files) -> None:
-        """This build's output files, so that last build's others can go."""
+        """This build's output files, so that last build's others can go.
+        A file made in memory (a Word file, a schema, a CSV) counts as
+        modified, for MkDocs, on every build: it is written again only when
+        its bytes differ from what was written there last time."""
         self._writing = {f.abs_dest_path for f in files}
+        for file in files:
+            if file.abs_src_path is None and not file.is_documentation_page():
+                file.is_modified = self._content_check(file)
+
+    def _content_check(self, file):
+        def is_modified() -> bool:
+            dest = file.abs_dest_path
+            digest = _digest_bytes(file.content_bytes)  # when MkDocs asks: every plugin has had its say
+            self._contents_now[dest] = digest
+            if self._contents.get(dest) == digest and os.path.isfile(dest):
+                return False
+            self._contents.pop(dest, None)  # about to be written: if this build fails, written again next time
+            return True
+        return is_modified
 
     def track(self, file, fingerprint: str) -> None:
         """Give ``file`` (a MkDocs File) the preview's notion of modified."""
@@ -108,6 +170,7 @@ class PageTracker:
         self._current[file.src_uri] = (fingerprint, file.abs_dest_path)
         if changed:
             self.changed.append(file.src_uri)
+            self._rendered.pop(file.src_uri, None)  # if this build fails, rendered again next time
         dest = file.abs_dest_path
         file.is_modified = lambda: changed or not os.path.isfile(dest)
 
@@ -132,4 +195,5 @@ class PageTracker:
                     folder = folder.parent
         self._written, self._writing = self._writing, set()
         self._rendered, self._current = self._current, {}
+        self._contents, self._contents_now = self._contents_now, {}
         return removed

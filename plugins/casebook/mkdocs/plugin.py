@@ -42,6 +42,7 @@ from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError
+from casebook.mkdocs.templatecache import CompiledTemplates
 from casebook.search import INDEX_URI, IndexWriter, KeysCache, build_index
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -114,6 +115,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
         self.side: SideBuild | None = None  # a build's search index and Word files, made on the other core
+        self.compiled_templates = CompiledTemplates()  # the preview's: templates not compiled again each rebuild
 
     def on_startup(self, *, command, dirty):
         # The local preview (`mkdocs serve`) shows drafts with a banner; no
@@ -283,6 +285,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         env.autoescape = autoescaped
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
+        if self.previewing:
+            env.bytecode_cache = self.compiled_templates
         return env
 
     def on_nav(self, nav, config, files):

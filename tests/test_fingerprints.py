@@ -1,0 +1,158 @@
+"""The preview's page fingerprints (mkdocs/incremental.py): a page keeps its
+fingerprint from one build to the next only when everything it shows is the
+same. Each build makes new view objects, so the comparison is across two
+separate loads and plans, as in the preview."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import is_dataclass
+from pathlib import Path
+
+from casebook.core.library import load_library
+from casebook.core.parsecache import ParseCache
+from casebook.core.site import plan_site
+from casebook.mkdocs.incremental import Fingerprinter
+from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
+
+
+def views(root, cache=None):
+    plan = plan_site(load_library(root, cache=cache))
+    pages = {p.src_uri: (p.title, p.template, p.data, p.crumbs) for p in plan.pages}
+    pages.update({f"entry:{slug}": view for slug, view in plan.entries.items()})
+    pages["home"] = plan.home
+    return pages
+
+
+def fingerprints(pages):
+    prints = Fingerprinter()  # one per build, as in the plugin
+    return {uri: prints.of(view) for uri, view in pages.items()}
+
+
+def truth(value):
+    """Everything a view holds, as plain text: a slow, simple walk."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return type(value).__name__ + truth(vars(value))
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{truth(k)}:{truth(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(truth(v) for v in value) + "]"
+    return repr(value)
+
+
+def practice(i: int, title: str | None = None, extra: str = "", related: str = "") -> str:
+    text = (GOOD_PRACTICE.replace("2023-06-15", f"2023-0{1 + i % 9}-1{i % 10}")
+            .replace("title: 市妇联以家风建设带动清廉机关建设", f"title: {title or f'经验{i}'}") + extra)
+    return text.replace("---\n\n", f"related: [{related}]\n---\n\n", 1) if related else text
+
+
+def setup(tmp_path, n=8):
+    make_library(tmp_path)
+    for i in range(n):
+        write_entry(tmp_path, f"practices/p{i}.md", practice(i, related=f"p{(i + 1) % n}"))
+    write_entry(tmp_path, "warnings/c.md", GOOD_CASE)
+
+
+def changed(before, after):
+    return {uri for uri in after if before.get(uri) != after[uri]}
+
+
+def test_unchanged_library_keeps_every_fingerprint(tmp_path):
+    setup(tmp_path)
+    assert fingerprints(views(tmp_path)) == fingerprints(views(tmp_path))
+
+
+def test_what_a_page_shows_of_other_entries_changes_its_fingerprint(tmp_path):
+    setup(tmp_path)
+    before = fingerprints(views(tmp_path))
+    # a related entry's title: p0 relates to p1
+    write_entry(tmp_path, "practices/p1.md", practice(1, title="改过的标题", related="p2"))
+    after = fingerprints(views(tmp_path))
+    assert {"entry:p0", "entry:p1", "practices/index.md", "units/shi-fu-lian/index.md"} <= changed(before, after)
+    assert "warnings/index.md" not in changed(before, after)  # shows no practice
+    # a listing's counts: one more warning case
+    write_entry(tmp_path, "warnings/c2.md", GOOD_CASE.replace("王某", "李某"))
+    again = fingerprints(views(tmp_path))
+    assert {"warnings/index.md", "home", "units/index.md"} <= changed(after, again)
+    # a vocabulary alias: shown in the panel's search data and the vocabulary
+    units = tmp_path / "cases" / "units.yml"
+    units.write_text(units.read_text(encoding="utf-8").replace("市妇女联合会", "妇联"), encoding="utf-8")
+    last = fingerprints(views(tmp_path))
+    assert {"entry:p0", "entry:p7"} <= changed(again, last)
+
+
+def test_a_kept_fingerprint_means_the_same_view_through_random_edits(tmp_path):
+    """Compared with a simple truth: whenever a page's fingerprint is the
+    same as in the build before, everything its view holds is the same."""
+    setup(tmp_path)
+    rng = random.Random(20261123)
+    cache = ParseCache()
+    cache.racy_ns = 0  # trust stats at once: the cache's reuse is under test too
+    edits = [
+        lambda i: write_entry(tmp_path, f"practices/p{i}.md", practice(i, extra=f"\n新增一段{rng.random()}\n")),
+        lambda i: write_entry(tmp_path, f"practices/p{i}.md", practice(i, title=f"新标题{rng.randrange(3)}")),
+        lambda i: write_entry(tmp_path, f"practices/p{i}.md", practice(i).replace("unit: 市妇联", "unit: 市财政局")),
+        lambda i: write_entry(tmp_path, f"practices/p{i}.md", practice(i, related=f"p{rng.randrange(8)}")),
+        lambda i: write_entry(tmp_path, f"practices/n{i}.md", practice(20 + i)),
+        lambda i: (tmp_path / "cases" / "practices" / f"p{i}.md").unlink(missing_ok=True),
+        lambda i: (tmp_path / "cases" / "themes.yml").write_text(
+            (tmp_path / "cases" / "themes.yml").read_text(encoding="utf-8").replace(
+                "aliases: [家风", f"aliases: [家风{i}", 1), encoding="utf-8"),
+    ]
+    pages = views(tmp_path, cache)
+    prints, texts = fingerprints(pages), {uri: truth(v) for uri, v in pages.items()}
+    kept = 0
+    for _ in range(25):
+        rng.choice(edits)(rng.randrange(8))
+        pages = views(tmp_path, cache)
+        new_prints, new_texts = fingerprints(pages), {uri: truth(v) for uri, v in pages.items()}
+        for uri in new_prints:
+            if prints.get(uri) == new_prints[uri]:
+                kept += 1
+                assert texts[uri] == new_texts[uri], uri
+            else:
+                assert uri not in texts or texts[uri] != new_texts[uri], uri  # and no page is rendered for nothing
+        prints, texts = new_prints, new_texts
+    assert kept > 100  # most pages kept theirs: the comparison above is not vacuous
+
+
+def test_a_file_made_in_memory_is_written_again_only_when_its_bytes_changed(tmp_path):
+    """PageTracker: a generated file (a Word file, a CSV) whose bytes are the
+    ones written last time is not written again; changed bytes, a missing
+    output, or a build that failed after deciding to write it are."""
+    from casebook.mkdocs.incremental import PageTracker
+    from mkdocs.structure.files import File, Files
+
+    tracker = PageTracker()
+
+    def generated(uri, data):
+        file = File(uri, None, str(tmp_path / "site"), True)
+        file.content_bytes = data  # as File.generated(config, uri, content=data) makes it
+        return file
+
+    def build(contents, fail=False):
+        files = Files([generated(uri, data) for uri, data in contents.items()])
+        tracker.begin("token")
+        tracker.outputs(files)
+        written = []
+        for file in files:
+            if file.is_modified():
+                Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+                Path(file.abs_dest_path).write_bytes(file.content_bytes)
+                written.append(file.src_uri)
+        if not fail:
+            tracker.finish(tmp_path / "site")
+        return written
+
+    assert build({"a.docx": b"A", "b.csv": b"x,y"}) == ["a.docx", "b.csv"]
+    assert build({"a.docx": b"A", "b.csv": b"x,y"}) == []
+    assert build({"a.docx": b"A2", "b.csv": b"x,y"}) == ["a.docx"]
+    (tmp_path / "site" / "b.csv").unlink()
+    assert build({"a.docx": b"A2", "b.csv": b"x,y"}) == ["b.csv"]
+    assert build({"a.docx": b"A3", "b.csv": b"x,y"}, fail=True) == ["a.docx"]
+    assert build({"a.docx": b"A2", "b.csv": b"x,y"}) == ["a.docx"]  # the failed build left A3 on disk
+    assert (tmp_path / "site" / "a.docx").read_bytes() == b"A2"
+    tracker.begin("another token")  # templates, mkdocs.yml ...: everything again
+    files = Files([generated("a.docx", b"A2")])
+    tracker.outputs(files)
+    assert files.get_file_from_path("a.docx").is_modified()
