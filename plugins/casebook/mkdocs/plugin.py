@@ -8,6 +8,7 @@ on_page_context). Moving to another generator means rewriting this file.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from pathlib import Path
@@ -217,9 +218,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                     files.append(File.generated(config, printable.docx_uri,
                                                 content=self._word_file(printable, config)))
         else:  # a build makes them on the other core while MkDocs renders the pages (sidebuild.py)
+            gc.freeze()  # (below) and before the fork: neither process walks what is already there
             self.side = SideBuild(lambda: self._side_work(config))
         if self.incremental:
             self._track_pages(files, config)
+        # The library, the plan and the preview's caches live until the build
+        # ends: the cycle collector need not walk them again and again while
+        # pages are made (on_post_build lets it see them again).
+        gc.freeze()
         return files
 
     def _side_work(self, config):
@@ -378,7 +384,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _site_url(config) -> str:
         return (config.site_url or "/").rstrip("/") + "/"
 
+    def on_build_error(self, error):
+        gc.unfreeze()  # a failed preview build: the next one starts from a collector that sees everything
+
     def on_post_build(self, config):
+        gc.unfreeze()
         if self.side is not None:
             try:
                 stats = self.side.result()
