@@ -162,7 +162,7 @@ def measure_preview(project: Path, site: Path) -> dict:
     return result
 
 
-def run_size(n: int, work: Path) -> dict:
+def run_size(n: int, work: Path, preview: bool = True) -> dict:
     corpus = work / f"corpus-{n}"
     if corpus.exists():
         shutil.rmtree(corpus)
@@ -179,8 +179,9 @@ def run_size(n: int, work: Path) -> dict:
     row["ratio"] = round(row["casebook"]["seconds"] / row["plain"]["seconds"], 2)
     row["site"] = site_facts(work / f"site-{n}")
     row["plain_site"] = disk(work / f"plain-site-{n}")
-    print(f"[{n}] preview …", flush=True)
-    row["preview"] = measure_preview(corpus, work / f"preview-{n}")
+    if preview:
+        print(f"[{n}] preview …", flush=True)
+        row["preview"] = measure_preview(corpus, work / f"preview-{n}")
     return row
 
 
@@ -204,7 +205,9 @@ def report(rows: list[dict], machine: dict) -> str:
     lines += ["", "预览（`casebook serve`，即 `mkdocs serve --dirty`）：首次生成与每类修改后的重新生成（秒 / 重新生成的页面数）", "",
               "| 条目数 | 首次 | 正文 | 标题 | 新条目 | 删除条目 | 词表 |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        p = r["preview"]
+        p = r.get("preview")
+        if p is None:
+            continue
         cells = " | ".join(f"{p[k]['seconds']} s / {p[k]['pages']}" for k in ("first", "正文", "标题", "新条目", "删除条目", "词表"))
         lines.append(f"| {r['entries']:,} | {cells} |")
     return "\n".join(lines)
@@ -216,12 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "casebook-bench-build")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--preview-up-to", type=int, default=10000,
+                        help="只在不超过这个条目数时测预览（50,000 条的预览首次生成就要很久）")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     machine = machine_info("")
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
-        rows.append(run_size(n, args.work))
+        rows.append(run_size(n, args.work, preview=n <= args.preview_up_to))
         if not args.keep:
             for name in (f"corpus-{n}", f"plain-{n}", f"plain-site-{n}", f"site-{n}", f"preview-{n}"):
                 shutil.rmtree(args.work / name, ignore_errors=True)
