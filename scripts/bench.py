@@ -166,10 +166,10 @@ class TreeMemory(threading.Thread):
             self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
 
 
-def measured(cmd: list[str], cwd: Path, output: bool = False) -> dict:
+def measured(cmd: list[str], cwd: Path, keep_output: bool = False) -> dict:
     """Run a command; wall time and peak memory of its process tree (the
     larger of the summed PSS, sampled, and the largest single process's
-    maximum resident size); with ``output``, also what it printed."""
+    maximum resident size); with ``keep_output``, also what it printed."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
@@ -185,7 +185,7 @@ def measured(cmd: list[str], cwd: Path, output: bool = False) -> dict:
         sys.stderr.write(output.decode("utf-8", "replace")[-4000:])
         raise SystemExit(f"failed: {' '.join(cmd)}")
     result = {"seconds": round(seconds, 1), "peak_mb": round(max(usage.ru_maxrss, memory.peak_kb) / 1024)}
-    if output:
+    if keep_output:
         result["output"] = output.decode("utf-8", "replace")
     return result
 

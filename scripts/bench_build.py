@@ -173,7 +173,7 @@ def run_size(n: int, work: Path, preview: bool = True) -> dict:
     print(f"[{n}] plain MkDocs …", flush=True)
     row["plain"] = measured([*mkdocs, "-d", str(work / f"plain-site-{n}")], baseline)
     print(f"[{n}] Casebook …", flush=True)
-    casebook = measured([sys.executable, "-m", "mkdocs", "build", "-d", str(work / f"site-{n}")], corpus, output=True)
+    casebook = measured([sys.executable, "-m", "mkdocs", "build", "-d", str(work / f"site-{n}")], corpus, keep_output=True)
     log = casebook.pop("output")
     row["casebook"] = {**casebook, **side_work(log)}
     row["ratio"] = round(row["casebook"]["seconds"] / row["plain"]["seconds"], 2)

@@ -212,20 +212,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for uri, data in self.search_assets.files.items():
             files.append(File.generated(config, uri, content=data))
         self.side = None
+        # The library, the plan and the preview's caches live until the build
+        # ends: the cycle collector need not walk them again and again while
+        # pages are made, nor the forked process below (on_post_build and
+        # on_build_error let it see them again).
+        gc.freeze()
         if self.previewing:  # the preview keeps what did not change between builds, in this process
             for comp in self.plan.compilations:  # each compilation (each of its parts) as a Word file beside its page
                 for printable in comp.printable:
                     files.append(File.generated(config, printable.docx_uri,
                                                 content=self._word_file(printable, config)))
         else:  # a build makes them on the other core while MkDocs renders the pages (sidebuild.py)
-            gc.freeze()  # (below) and before the fork: neither process walks what is already there
             self.side = SideBuild(lambda: self._side_work(config))
         if self.incremental:
             self._track_pages(files, config)
-        # The library, the plan and the preview's caches live until the build
-        # ends: the cycle collector need not walk them again and again while
-        # pages are made (on_post_build lets it see them again).
-        gc.freeze()
         return files
 
     def _side_work(self, config):
