@@ -95,6 +95,20 @@ class Compilation:
         """What is printed and has a Word file: the parts, or this one."""
         return self.parts or [self]
 
+    @property
+    def link(self) -> CompilationLink:
+        return CompilationLink(self.title, self.url, self.docx_uri, len(self.entries), len(self.parts))
+
+
+@dataclass(frozen=True)
+class CompilationLink:
+    """A compilation as other pages show it (see taxonomy.TermLink): no entries."""
+    title: str
+    url: str
+    docx_uri: str  # "" when it is printed in parts
+    count: int  # entries
+    parts: int  # 0 when it is printed as one
+
 
 def split_into_parts(comp: Compilation, ordered_by_editor: bool = False) -> Compilation:
     """``comp`` itself when it fits in one part; else ``comp`` with parts.

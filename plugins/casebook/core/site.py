@@ -10,6 +10,7 @@ from casebook.core import fields as F
 from casebook.core.compilations import (
     KIND_LABELS,
     Compilation,
+    CompilationLink,
     entry_facts,
     plan_compilations,
 )
@@ -25,6 +26,7 @@ from casebook.core.taxonomy import (
     Paged,
     Taxonomy,
     TermGroup,
+    TermLink,
     TermPage,
     build_taxonomy,
     group_by_type,
@@ -96,9 +98,9 @@ class HomeView:
     totals: list[tuple[EntryType, int]]
     total: int
     latest: list[Entry]
-    unit_groups: list[TermGroup]
-    themes: list[TermPage]
-    years: list[TermPage]
+    unit_groups: list[TermGroup]  # of TermLinks, like every view's terms but a term page's own
+    themes: list[TermLink]
+    years: list[TermLink]
     problems: list[Problem]
 
 
@@ -109,7 +111,7 @@ class ListingView:
     count: int
     narrow: Narrowing
     browse: list[tuple[str, str]]
-    compilation: Compilation | None
+    compilation: CompilationLink | None
 
 
 @dataclass(frozen=True)
@@ -122,22 +124,22 @@ class GroupsView:
 @dataclass(frozen=True)
 class TermsView:
     kind: str
-    terms: list[TermPage]
+    terms: list[TermLink]
 
 
 @dataclass(frozen=True)
 class TermView:
-    term: TermPage
+    term: TermLink  # its entries are those of ``paged``, by type
     paged: Paged
     by_type: list
     section: tuple[str, str]
     narrow: Link | None
-    compilation: Compilation | None
+    compilation: CompilationLink | None
 
 
 @dataclass(frozen=True)
 class CompilationsView:
-    groups: list[tuple[str, list[Compilation]]]
+    groups: list[tuple[str, list[CompilationLink]]]
 
 
 @dataclass(frozen=True)
@@ -212,28 +214,29 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
             pages.append(PlannedPage(_uri(paged.url), title, "listing.html",
                                      ListingView(listing.type, paged, listing.count, narrowing,
                                                  [SECTIONS[k] for k in CASE_INDEXES] if listing.type.key == "case" else [],
-                                                 compilation_of.get(f"type-{listing.type.folder}")),
+                                                 _link(compilation_of.get(f"type-{listing.type.folder}"))),
                                      crumbs))
 
     pages.append(PlannedPage("units/index.md", "按单位", "groups.html",
-                             GroupsView(tax.unit_groups, group_counts=True), [HOME]))
+                             GroupsView([g.links for g in tax.unit_groups], group_counts=True), [HOME]))
     cases_crumbs = [HOME, TYPE_SECTIONS["case"]]
     pages.append(PlannedPage("violations/index.md", "违纪类型", "groups.html",
-                             GroupsView(tax.violation_groups, lead="警示案例按违纪类型浏览，按所属纪律（六大纪律）分组。"),
+                             GroupsView([g.links for g in tax.violation_groups], lead="警示案例按违纪类型浏览，按所属纪律（六大纪律）分组。"),
                              cases_crumbs))
     pages.append(PlannedPage("outcomes/index.md", "处理结果", "groups.html",
-                             GroupsView(tax.outcome_groups, lead="警示案例按处理结果浏览，按处理的性质分组。"),
+                             GroupsView([g.links for g in tax.outcome_groups], lead="警示案例按处理结果浏览，按处理的性质分组。"),
                              cases_crumbs))
-    pages.append(PlannedPage("ranks/index.md", "职级", "terms.html", TermsView("ranks", tax.ranks),
+    pages.append(PlannedPage("ranks/index.md", "职级", "terms.html", TermsView("ranks", _links(tax.ranks)),
                              cases_crumbs))
     pages.append(PlannedPage("themes/index.md", "按主题", "terms.html",
-                             TermsView("themes", tax.themes), [HOME]))
-    pages.append(PlannedPage("years/index.md", "按年份", "terms.html", TermsView("years", tax.years), [HOME]))
-    pages.append(PlannedPage("tags/index.md", "标签", "terms.html", TermsView("tags", tax.tags), [HOME]))
+                             TermsView("themes", _links(tax.themes)), [HOME]))
+    pages.append(PlannedPage("years/index.md", "按年份", "terms.html", TermsView("years", _links(tax.years)), [HOME]))
+    pages.append(PlannedPage("tags/index.md", "标签", "terms.html", TermsView("tags", _links(tax.tags)), [HOME]))
     for term in [*tax.units, *tax.themes, *tax.years, *tax.tags, *tax.violations, *tax.outcomes, *tax.ranks]:
-        pages.extend(_term_pages(term, per_page, compilation_of.get(f"{_COMPILATION_KIND.get(term.kind)}-{term.slug}")))
+        pages.extend(_term_pages(term, per_page,
+                                 _link(compilation_of.get(f"{_COMPILATION_KIND.get(term.kind)}-{term.slug}"))))
     pages.append(PlannedPage("compilations/index.md", "汇编", "compilations.html",
-                             CompilationsView([(label, [c for c in compilations if c.kind == kind])
+                             CompilationsView([(label, [c.link for c in compilations if c.kind == kind])
                                                for kind, label in KIND_LABELS.items()
                                                if any(c.kind == kind for c in compilations)]), [HOME]))
     for comp in compilations:
@@ -264,12 +267,20 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
         totals=[(t.type, t.count) for t in tax.types],
         total=tax.total,
         latest=latest_additions(entries, dates)[:LATEST_ON_HOME],
-        unit_groups=[TermGroup(g.name, [t for t in g.terms if t.count]) for g in tax.unit_groups],
-        themes=sorted((t for t in tax.themes if t.count), key=lambda t: -t.count),
-        years=tax.years,
+        unit_groups=[TermGroup(g.name, [t.link for t in g.terms if t.count]) for g in tax.unit_groups],
+        themes=_links(sorted((t for t in tax.themes if t.count), key=lambda t: -t.count)),
+        years=_links(tax.years),
         problems=library.problems if library.profile != "public" else [],
     )
     return SitePlan(pages, entry_data, home, tax, stats.csv_files(), compilations)
+
+
+def _links(terms: list[TermPage]) -> list[TermLink]:
+    return [t.link for t in terms]
+
+
+def _link(comp: Compilation | None) -> CompilationLink | None:
+    return None if comp is None else comp.link
 
 
 def latest_additions(entries: list[Entry], dates: dict[str, FileDates]) -> list[Entry]:
@@ -301,7 +312,7 @@ def _uri(url: str) -> str:
 _COMPILATION_KIND = {"units": "unit", "themes": "theme", "years": "year"}
 
 
-def _term_pages(term: TermPage, per_page: int, compilation: Compilation | None = None) -> list[PlannedPage]:
+def _term_pages(term: TermPage, per_page: int, compilation: CompilationLink | None = None) -> list[PlannedPage]:
     section = SECTIONS[term.kind]
     ordered = [e for _, group in group_by_type(term.entries) for e in group]  # by type, newest first
     param = _term_search(term.kind)
@@ -311,7 +322,7 @@ def _term_pages(term: TermPage, per_page: int, compilation: Compilation | None =
         title = term.name if paged.number == 1 else f"{term.name}（第 {paged.number} 页）"
         crumbs = [HOME, section] if paged.number == 1 else [HOME, section, (term.name, term.url)]
         result.append(PlannedPage(_uri(paged.url), title, "term.html",
-                                  TermView(term, paged, group_by_type(paged.entries), section, narrow, compilation),
+                                  TermView(term.link, paged, group_by_type(paged.entries), section, narrow, compilation),
                                   crumbs))
     return result
 

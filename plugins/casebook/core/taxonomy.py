@@ -37,11 +37,37 @@ class TermPage:
     def by_type(self) -> list[tuple[EntryType, list[Entry]]]:
         return group_by_type(self.entries)
 
+    @property
+    def link(self) -> TermLink:
+        return TermLink(self.kind, self.name, self.slug, self.count, self.group, self.aliases)
+
+
+@dataclass(frozen=True)
+class TermLink:
+    """A term as pages about something else show it: name, address, count,
+    never its entries. Such a page is made from the link alone, so the
+    preview renders it again only when these change (not when any of the
+    term's entries does)."""
+    kind: str
+    name: str
+    slug: str
+    count: int
+    group: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
 
 @dataclass
 class TermGroup:
     name: str
-    terms: list[TermPage]
+    terms: list[TermPage] | list[TermLink]
+
+    @property
+    def links(self) -> TermGroup:
+        return TermGroup(self.name, [t.link for t in self.terms])
 
     @property
     def count(self) -> int:

@@ -8,7 +8,6 @@ on_page_context). Moving to another generator means rewriting this file.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from pathlib import Path
@@ -36,6 +35,7 @@ from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
 from casebook.core.worddoc import compilation_docx
+from casebook.mkdocs.collector import Collector
 from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
 from casebook.mkdocs.navcache import cache_navigation
 from casebook.mkdocs.offline import scrub_theme_assets
@@ -117,6 +117,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
         self.side: SideBuild | None = None  # a build's search index and Word files, made on the other core
         self.compiled_templates = CompiledTemplates()  # the preview's: templates not compiled again each rebuild
+        self.collector = Collector()  # the cycle collector keeps off what lives through a build (collector.py)
 
     def on_startup(self, *, command, dirty):
         # The local preview (`mkdocs serve`) shows drafts with a banner; no
@@ -129,6 +130,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
     def on_config(self, config):
+        self.collector.build_started()
         self.profile = chosen_profile(self.config.profile, os.environ.get("CASEBOOK_PROFILE"))
         try:  # reproducible builds: the only date in the output (see reproducible.py)
             self.source_date_epoch = source_date_epoch(os.environ)
@@ -212,11 +214,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for uri, data in self.search_assets.files.items():
             files.append(File.generated(config, uri, content=data))
         self.side = None
-        # The library, the plan and the preview's caches live until the build
-        # ends: the cycle collector need not walk them again and again while
-        # pages are made, nor the forked process below (on_post_build and
-        # on_build_error let it see them again).
-        gc.freeze()
+        self.collector.keep()  # the library and the plan; before the fork: the other process need not walk them either
         if self.previewing:  # the preview keeps what did not change between builds, in this process
             for comp in self.plan.compilations:  # each compilation (each of its parts) as a Word file beside its page
                 for printable in comp.printable:
@@ -385,10 +383,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return (config.site_url or "/").rstrip("/") + "/"
 
     def on_build_error(self, error):
-        gc.unfreeze()  # a failed preview build: the next one starts from a collector that sees everything
+        self.collector.build_ended(collect_when_idle=self.previewing)
 
     def on_post_build(self, config):
-        gc.unfreeze()
+        try:
+            self._finish(config)
+        finally:
+            self.collector.build_ended(collect_when_idle=self.previewing)
+
+    def _finish(self, config):
         if self.side is not None:
             try:
                 stats = self.side.result()
