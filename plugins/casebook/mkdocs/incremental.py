@@ -133,6 +133,11 @@ class PageTracker:
         # every rendered page names the others, so their titles are kept.
         self.titles: dict[str, str] = {}
 
+    @property
+    def token(self) -> str:
+        """What every page depends on, as of this build (``site_token``)."""
+        return self._token
+
     def begin(self, token: str) -> None:
         if token != self._token:
             self._rendered.clear()

@@ -8,6 +8,7 @@ on_page_context). Moving to another generator means rewriting this file.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -45,6 +46,7 @@ from casebook.mkdocs.search_assets import search_assets
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError
 from casebook.mkdocs.templatecache import CompiledTemplates
 from casebook.search import INDEX_URI, IndexWriter, KeysCache, build_index
+from casebook.search.records import SearchRecord, make_record
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PACKAGE_DIR = Path(__file__).parent
@@ -112,6 +114,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._bodies: dict[str, str] = {}
         self.search_index = IndexWriter(cache=KeysCache())  # the preview's: rewrites only what an edit changed
         self._body_texts = Memo(text_and_headings)  # the preview's: search text of bodies that did not change
+        self._records: dict[tuple[str, str], SearchRecord] = {}  # the preview's: (site, entry digest) -> its record
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
@@ -344,6 +347,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.word_files[comp.docx_uri] = (made_of, data)
         return data
 
+    def _index_body(self, entry) -> str:
+        return self._page_bodies.get(entry.slug) or self._body_html(entry)
+
+    def _kept_records(self) -> list[SearchRecord]:
+        """The preview's search records: an entry whose digest (everything
+        it holds, incremental.py) is the same as last build's keeps its
+        record, renumbered when entries before it came or went."""
+        kept: dict[tuple[str, str], SearchRecord] = {}
+        records = []
+        for number, entry in enumerate(self.library.entries):
+            key = (self.pages.token, self.prints.of(entry))
+            record = self._records.get(key)
+            if record is None:
+                record = make_record(entry, number, self._index_body, self._body_texts.read)
+            elif record.id != number:
+                record = dataclasses.replace(record, id=number)
+            kept[key] = record
+            records.append(record)
+        self._records = kept
+        return records
+
     def _body_html(self, entry) -> str:
         """An entry's body as the site renders it, sanitised; kept for the
         other compilations that hold the same entry, and in the preview for
@@ -406,10 +430,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         else:
             if self.incremental:
                 self._body_texts.next_build()
-            stats = build_index(self.library, Path(config.site_dir) / INDEX_URI,
-                                lambda entry: self._page_bodies.get(entry.slug) or self._body_html(entry),
+            stats = build_index(self.library, Path(config.site_dir) / INDEX_URI, self._index_body,
                                 writer=self.search_index if self.incremental else None,
-                                read=self._body_texts.read if self.incremental else text_and_headings)
+                                read=self._body_texts.read if self.incremental else text_and_headings,
+                                records=self._kept_records() if self.incremental else None)
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins)

@@ -23,14 +23,18 @@ __all__ = ["INDEX_URI", "IndexStats", "IndexWriter", "KeysCache", "SearchRecord"
 
 def build_index(library: Library, out_dir: Path, body_html: BodyHtml | None = None,
                 cache: KeysCache | None = None, writer: IndexWriter | None = None,
-                read: BodyText = text_and_headings) -> IndexStats:
+                read: BodyText = text_and_headings, records: list[SearchRecord] | None = None) -> IndexStats:
     """Records of the library's entries (the ones the site shows) written as
     the static index in ``out_dir``; ``body_html``: each entry's body as the
     site rendered it (by default rendered again here); ``cache``: the
     preview's keys of unchanged records; ``writer``: the preview's writer,
     which rewrites only what changed since its last index (its own cache);
-    ``read``: a body's text and headings from its HTML."""
+    ``read``: a body's text and headings from its HTML; ``records``: the
+    entries' records when the caller made them (the preview keeps those of
+    unchanged entries)."""
     writer = writer or IndexWriter(cache=cache)
     if writer.cache is not None:
         writer.cache.next_build()
-    return writer.write(make_records(library.entries, body_html, read), library.vocabs, out_dir)
+    if records is None:
+        records = make_records(library.entries, body_html, read)
+    return writer.write(records, library.vocabs, out_dir)

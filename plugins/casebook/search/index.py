@@ -43,7 +43,7 @@ from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict, deque
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import chain, pairwise, repeat
 from operator import lt, sub
 from pathlib import Path
@@ -232,6 +232,16 @@ def doc_json(record: SearchRecord) -> dict:
             "a": [list(term) for term in record.alias_terms]}
 
 
+_BUT_ID = [f.name for f in fields(SearchRecord) if f.name != "id"]
+
+
+def _same_but_id(a: SearchRecord, b: SearchRecord) -> bool:
+    """Equal but for the id (an entry file does not hold it: files are
+    renamed to their entry's new id). Records the preview made again from an
+    unchanged entry share their values: compared by identity, at once."""
+    return a is b or all(getattr(a, name) == getattr(b, name) for name in _BUT_ID)
+
+
 def packed(data: bytes) -> bytes:
     """gzip, with no time stamp: the same index gives the same bytes."""
     return gzip.compress(data, mtime=0)
@@ -375,6 +385,7 @@ class IndexWriter:
         _keep_only(out_dir / "g", {f"{k}.bin" for k in range(self.shard_count)})
         _keep_only(out_dir / "d", {f"{j}.bin" for j in range(n)})
         _keep_only(out_dir, {"g", "d", FACETS_FILE, "manifest.json"})
+        self.records = records if self.cache is not None else []  # the preview's: a record met again is not dumped again
         self.rewritten, self.renamed = self.shard_count + n + 2, 0
         self.written = True
 
@@ -433,8 +444,8 @@ class IndexWriter:
                 keys[j] = self._keys(texts[j])
                 self._edit_keys(keys[j], j, self._insert, changed)
         self.keys, self.texts, self.slugs, self.n = keys, texts, [r.slug for r in records], n
-        if (n + 7) >> 3 != (old_n + 7) >> 3:  # every bitmap is one byte longer or shorter
-            changed.update(*self.grams, *self.absent)
+        if (n + 7) >> 3 != (old_n + 7) >> 3:  # bitmaps one byte longer or shorter
+            changed.update(self._bitmap_sized(min(n + 7, old_n + 7) >> 3, max(n, old_n)))
 
         for key in changed:
             self.total -= len(self.encoded.pop(key, b""))
@@ -446,8 +457,18 @@ class IndexWriter:
         for key in changed.difference(self.encoded):  # gone from the index
             self.hashes.pop(key, None)
         written += self._write_docs(records, before)
+        self.records = records
         self._write_facets(records, vocabs)
         self.rewritten = written + 2
+
+    def _bitmap_sized(self, shorter: int, top: int) -> set[str]:
+        """Keys whose bytes may depend on the bitmap length when it changes
+        (``shorter``: the smaller of the two): a list is a bitmap, or its delta
+        varints, at most ``width`` bytes per id, could be as long as one. Any
+        other list is the same varints at both lengths (``encode_set``)."""
+        width = len(_varints(top)[top])
+        least = -(-shorter // width)  # ids a list needs for its varints to reach ``shorter`` bytes
+        return {key for lists in (*self.grams, *self.absent) for key, ids in lists.items() if len(ids) >= least}
 
     def _edit_keys(self, found: Keys, entry: int, edit, changed: set[str]) -> None:
         for postings, per_field in zip((self.grams, self.absent), found):
@@ -541,12 +562,16 @@ class IndexWriter:
             for i, j in pairs:
                 for new, old in zip(now, digests):
                     new[j] = old[i]
+            same = {j for i, j in pairs if _same_but_id(records[j], self.records[i])}  # its file is already that
         else:
+            same = set()
             now = [[*old[:n], *[old_kind] * (n - old_n)] for old, old_kind in zip(digests, (b"", b"", 0))]
         self.json_digests, self.doc_digests, self.doc_sizes = now
         for j in range(n, old_n):
             (d / f"{j}.bin").unlink(missing_ok=True)
         for record in records:
+            if record.id in same:
+                continue
             raw = _dump(doc_json(record))
             if _digest(raw) != self.json_digests[record.id]:
                 self._write_doc(record.id, raw)
