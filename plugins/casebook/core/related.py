@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from dataclasses import dataclass
 
 from casebook.core.entry import Entry
 
@@ -13,39 +14,83 @@ WINDOW = 40
 _WEIGHTS = {"theme": THEME_WEIGHT, "unit": UNIT_WEIGHT, "tag": TAG_WEIGHT}
 
 
-_last: tuple[tuple, dict[str, list[str]]] | None = None  # one-slot memo: the preview rebuilds with mostly the same input
+@dataclass
+class _Last:
+    """The last call's input and answer (the preview rebuilds with mostly the same input)."""
+    limit: int
+    own: dict[str, tuple]  # slug -> (sort key, ``related``, terms): what its own answer starts from
+    index: dict[tuple[str, str], list[str]]  # term -> slugs carrying it, in library order
+    chosen: dict[str, list[str]]  # slug -> slugs of its related entries
+
+
+_last: _Last | None = None
 
 
 def related_entries(entries: list[Entry], limit: int = 6) -> dict[str, list[Entry]]:
     """For every entry, up to ``limit`` related entries. Built from inverted
-    indices so the cost follows shared terms, not entries squared. The same
-    input as the last call (an edit that changed no term, date or ``related``)
-    gives the last answer without computing it again."""
+    indices so the cost follows shared terms, not entries squared. After the
+    first call only the entries whose answer can differ from the last call's
+    are computed again (``_stale``): a new or deleted entry, or one whose
+    terms, date or ``related`` changed, and those near it in a term's list."""
     global _last
     by_slug = {e.slug: e for e in entries}
     keys = {e.slug: tuple(_keys(e)) for e in entries}
     order = {e.slug: e.sort_key for e in entries}
-    signature = (limit, tuple((e.slug, order[e.slug], tuple(dict.fromkeys(e.related)), keys[e.slug]) for e in entries))
-    if _last is not None and _last[0] == signature:
-        return {slug: [by_slug[s] for s in chosen] for slug, chosen in _last[1].items()}
-    result = _related(entries, by_slug, keys, order, limit)
-    _last = (signature, {slug: [e.slug for e in chosen] for slug, chosen in result.items()})
-    return result
+    own = {e.slug: (order[e.slug], tuple(dict.fromkeys(e.related)), keys[e.slug]) for e in entries}
+    index: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for entry in entries:
+        for key in keys[entry.slug]:
+            index[key].append(entry.slug)
+    last = _last if _last is not None and _last.limit == limit else None
+    stale = set(own) if last is None else _stale(last, own, index, keys)
+    chosen = {slug: found for slug, found in last.chosen.items() if slug not in stale} if last else {}
+    chosen.update(_related([e for e in entries if e.slug in stale], by_slug, keys, order, limit, index))
+    _last = _Last(limit, own, dict(index), chosen)
+    return {e.slug: [by_slug[s] for s in chosen[e.slug]] for e in entries}
+
+
+def _stale(last: _Last, own: dict[str, tuple], index: dict[tuple[str, str], list[str]],
+           keys: dict[str, tuple]) -> set[str]:
+    """Entries whose answer may differ from the last call's. An answer is
+    made from the entry's own terms, date and ``related``, and from the
+    window of entries around it in each of its terms' lists (their dates
+    break ties): so the entries that changed themselves, those whose window
+    reaches into the part of a list that changed, and those whose window
+    holds an entry that changed."""
+    changed = {slug for slug, mine in own.items() if last.own.get(slug) != mine}
+    stale = set(changed)
+    for key in index.keys() | last.index.keys():
+        now, before = index.get(key, []), last.index.get(key, [])
+        if now == before:
+            continue
+        first = next((i for i, (a, b) in enumerate(zip(now, before)) if a != b), min(len(now), len(before)))
+        tail = next((i for i, (a, b) in enumerate(zip(reversed(now), reversed(before))) if a != b),
+                    min(len(now), len(before)))
+        tail = min(tail, len(now) - first, len(before) - first)  # the common head and tail do not overlap
+        stale.update(now[max(0, first - WINDOW):len(now) - tail + WINDOW])
+    for slug in changed:
+        for key in keys.get(slug, ()):
+            slugs = index[key]
+            at = slugs.index(slug)
+            stale.update(slugs[max(0, at - WINDOW):at + WINDOW + 1])
+    return stale & own.keys()
 
 
 def _related(entries: list[Entry], by_slug: dict[str, Entry], keys: dict[str, tuple], order: dict[str, tuple],
-             limit: int) -> dict[str, list[Entry]]:
-    """``keys``: each entry's terms (``_keys``); ``order``: its sort key (read once, not per comparison)."""
-    index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+             limit: int, index: dict[tuple[str, str], list[str]]) -> dict[str, list[str]]:
+    """The answers of ``entries`` (slugs); ``keys``: each entry's terms
+    (``_keys``); ``order``: its sort key (read once, not per comparison);
+    ``index``: every entry's slug under each of its terms, in library order."""
     position: dict[tuple[tuple[str, str], str], int] = {}
     for entry in entries:
         for key in keys[entry.slug]:
-            position[(key, entry.slug)] = len(index[key])
-            index[key].append(entry)
+            if (key, entry.slug) not in position:
+                slugs = index[key]
+                position.update(((key, s), i) for i, s in enumerate(slugs))
 
-    result: dict[str, list[Entry]] = {}
+    result: dict[str, list[str]] = {}
     for entry in entries:
-        chosen = [by_slug[s] for s in dict.fromkeys(entry.related) if s in by_slug and s != entry.slug]
+        chosen = [s for s in dict.fromkeys(entry.related) if s in by_slug and s != entry.slug]
         scores: dict[str, int] = defaultdict(int)
         for key in keys[entry.slug]:
             weight = _WEIGHTS[key[0]]
@@ -53,13 +98,12 @@ def _related(entries: list[Entry], by_slug: dict[str, Entry], keys: dict[str, tu
             # linear in the library size when a term is on thousands of entries.
             at = position[(key, entry.slug)]
             for other in index[key][max(0, at - WINDOW): at + WINDOW]:
-                scores[other.slug] += weight
+                scores[other] += weight
         scores.pop(entry.slug, None)
-        for slug in [s.slug for s in chosen]:
+        for slug in chosen:
             scores.pop(slug, None)
         ranked = heapq.nsmallest(max(0, limit - len(chosen)), scores, key=lambda s: (-scores[s], order[s]))
-        chosen += [by_slug[s] for s in ranked]
-        result[entry.slug] = chosen
+        result[entry.slug] = chosen + ranked
     return result
 
 
