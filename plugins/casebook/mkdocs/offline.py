@@ -11,6 +11,7 @@ identifiers, not addresses, and are kept: inline SVG needs them.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -20,20 +21,23 @@ OUTSIDE_URL = re.compile(r"https?://(?!www\.w3\.org/|127\.0\.0\.1|localhost)")
 SCRUBBED_SUFFIXES = (".js", ".css")
 
 
-def scrub_theme_assets(site_dir: Path, theme_search_enabled: bool) -> list[str]:
-    """Returns what it changed, relative to ``site_dir``."""
+def scrub_theme_assets(site_dir: Path, theme_search_enabled: bool, skip: tuple[str, ...] = ()) -> list[str]:
+    """Returns what it changed, relative to ``site_dir``. ``skip``: folders
+    (relative to ``site_dir``) holding no theme file, not walked (the search
+    index: tens of thousands of files in a large library)."""
     changed: list[str] = []
     if not theme_search_enabled:
         for rel in UNUSED_WITHOUT_SEARCH:
             if (site_dir / rel).is_dir():
                 shutil.rmtree(site_dir / rel)
                 changed.append(rel)
-    assets = site_dir / "assets"
-    for path in sorted(assets.rglob("*.map")) if assets.is_dir() else []:
-        path.unlink()  # source maps point at the theme's sources; no reader needs them
-        changed.append(path.relative_to(site_dir).as_posix())
-    for path in sorted(assets.rglob("*")) if assets.is_dir() else []:
-        if path.suffix not in SCRUBBED_SUFFIXES or not path.is_file():
+    files = _files(site_dir / "assets", {site_dir / rel for rel in skip})
+    for path in files:
+        if path.suffix == ".map":
+            path.unlink()  # source maps point at the theme's sources; no reader needs them
+            changed.append(path.relative_to(site_dir).as_posix())
+    for path in files:
+        if path.suffix not in SCRUBBED_SUFFIXES:
             continue
         text = path.read_text(encoding="utf-8")
         cleaned = OUTSIDE_URL.sub("", text)
@@ -41,3 +45,12 @@ def scrub_theme_assets(site_dir: Path, theme_search_enabled: bool) -> list[str]:
             path.write_text(cleaned, encoding="utf-8")
             changed.append(path.relative_to(site_dir).as_posix())
     return changed
+
+
+def _files(folder: Path, skip: set[Path]) -> list[Path]:
+    """Files under ``folder``, sorted, not looking into ``skip``."""
+    found = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if Path(top, d) not in skip]
+        found += [Path(top, name) for name in names]
+    return sorted(found)

@@ -436,7 +436,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                                 records=self._kept_records() if self.incremental else None)
         log.info(f"搜索索引：{stats.entries} 个条目，{stats.grams} 个字词片段，{stats.shards} 个分片")
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
-                           or "search" in config.plugins)
+                           or "search" in config.plugins, skip=(INDEX_URI,))
         fix_sitemap(Path(config.site_dir), self.source_date_epoch)  # no build date in the output
         if self.incremental:
             self.pages.finish(Path(config.site_dir))
