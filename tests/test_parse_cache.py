@@ -140,3 +140,26 @@ def test_a_file_changed_just_after_it_was_read_is_read_again(tmp_path):
     load_library(tmp_path, cache=cache)
     load_library(tmp_path, cache=cache)
     assert (cache.hits, cache.unread) == (1, 0)
+
+
+def test_a_vocabulary_edit_checks_every_entry_again_without_reading_its_yaml(tmp_path, monkeypatch):
+    import casebook.core.entry as entry_module
+    import casebook.core.parsecache as parsecache_module
+
+    make_library(tmp_path)
+    for i in range(4):
+        write_entry(tmp_path, f"practices/p{i}.md", practice(i))
+    write_entry(tmp_path, "practices/bad.md", practice(9).replace("unit: 市妇联", "unit: 新设的单位"))
+    cache = ParseCache()
+    load_library(tmp_path, cache=cache)
+    kept = {key: repr(c.read) for key, c in cache._files.items()}
+    units = tmp_path / "cases" / "units.yml"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "- name: 市财政局", "- name: 新设的单位\n  slug: xin-she\n  group: 政府部门\n- name: 市财政局", 1), encoding="utf-8")
+    read_yaml = []
+    monkeypatch.setattr(parsecache_module, "read_entry", lambda *a: read_yaml.append(a) or entry_module.read_entry(*a))
+    cached = load_library(tmp_path, cache=cache)
+    assert (cache.rechecked, cache.misses, read_yaml) == (5, 0, [])
+    assert snapshot(cached) == snapshot(load_library(tmp_path))  # the new unit is known now, as in a fresh load
+    assert "新设的单位" in {e.unit.name for e in cached.entries}
+    assert {key: repr(c.read) for key, c in cache._files.items()} == kept  # checking changed no reading

@@ -148,15 +148,46 @@ def read_entry_file(path: Path, root: Path, cases_dir: Path, vocabs: Vocabularie
     return parse_entry(source.text, source.rel, source.src_uri, vocabs)
 
 
+@dataclass(frozen=True)
+class ReadEntry:
+    """What an entry file says before any vocabulary is looked at: its
+    front matter as YAML read it and the problems found so far, or the
+    result when reading alone already decides it. The preview keeps it by
+    file content, so a vocabulary edit checks every entry again without
+    reading its YAML again. Checking never changes it."""
+    rel: str
+    src_uri: str
+    front: str | None = None
+    body: str = ""
+    body_line: int = 1
+    data: LineDict | None = None
+    problems: tuple[Problem, ...] = ()
+    fatal: bool = False
+    decided: ParsedFile | None = None
+
+
 def parse_entry(text: str, rel: str, src_uri: str, vocabs: Vocabularies) -> ParsedFile:
-    checker = _EntryChecker(rel, src_uri, vocabs)
-    return checker.run(text)
+    return check_entry(read_entry(text, rel, src_uri), vocabs)
+
+
+def read_entry(text: str, rel: str, src_uri: str) -> ReadEntry:
+    """The first half of ``parse_entry``: no vocabulary needed."""
+    return _EntryChecker(rel, src_uri, None).read_front(text)
+
+
+def check_entry(read: ReadEntry, vocabs: Vocabularies) -> ParsedFile:
+    """The second half: the fields checked against the vocabularies."""
+    if read.decided is not None:
+        return ParsedFile(read.decided.entry, list(read.decided.problems), read.decided.status)
+    checker = _EntryChecker(read.rel, read.src_uri, vocabs)
+    checker.problems, checker.fatal = list(read.problems), read.fatal
+    return checker.check(read)
 
 
 class _EntryChecker:
     """Reads one file; every problem found is collected, none stops the rest."""
 
-    def __init__(self, rel: str, src_uri: str, vocabs: Vocabularies):
+    def __init__(self, rel: str, src_uri: str, vocabs: Vocabularies | None):
         self.rel, self.src_uri, self.vocabs = rel, src_uri, vocabs
         self.problems: list[Problem] = []
         self.fatal = False
@@ -166,31 +197,38 @@ class _EntryChecker:
         self.problems.append(Problem(self.rel, line, fld, message, suggestion))
         self.fatal = self.fatal or fatal
 
-    def run(self, text: str) -> ParsedFile:
+    def read_front(self, text: str) -> ReadEntry:
         front, body, body_line = split_front_matter(text)
         if front is None:
             self.problem(1, "文件", "缺少开头的 front matter（以 --- 开始和结束的字段区）",
                          "在文件第一行写 ---，接着写 title、unit、date、themes，再写一行 ---")
-            return ParsedFile(None, self.problems)
+            return self._decided(ParsedFile(None, self.problems))
         if len(front) > MAX_FRONT_MATTER:
             self.problem(2, "文件", f"字段区超过 {MAX_FRONT_MATTER // 1024} KB", "字段区只写字段；材料正文写在第二个 --- 之后")
-            return ParsedFile(None, self.problems)
+            return self._decided(ParsedFile(None, self.problems))
         for found, fatal in prepass(front, self.rel):
             self.problems.append(found)
             self.fatal = self.fatal or fatal
         if self.fatal:  # YAML would misread (and misplace) these: all of them, now, on their lines
-            return ParsedFile(None, self.problems, _status_in_text(front))
+            return self._decided(ParsedFile(None, self.problems, _status_in_text(front)))
         try:
             data = load_yaml(front)
         except yaml.YAMLError as exc:
             self.problems.append(yaml_problem(self.rel, exc, 1))
-            return ParsedFile(None, self.problems, _status_in_text(front))
+            return self._decided(ParsedFile(None, self.problems, _status_in_text(front)))
         if data is None:
             data = LineDict()
             data.key_lines, data.repeated, data.raw = {}, {}, {}
         if not isinstance(data, dict):
             self.problem(2, "文件", "front matter 应由“字段: 值”组成", "例如 title: 条目标题")
-            return ParsedFile(None, self.problems)
+            return self._decided(ParsedFile(None, self.problems))
+        return ReadEntry(self.rel, self.src_uri, front, body, body_line, data, tuple(self.problems), self.fatal)
+
+    def _decided(self, result: ParsedFile) -> ReadEntry:
+        return ReadEntry(self.rel, self.src_uri, problems=tuple(result.problems), fatal=self.fatal, decided=result)
+
+    def check(self, read: ReadEntry) -> ParsedFile:
+        front, body, body_line, data = read.front, read.body, read.body_line, read.data
         values, lines, written = self.canonical(data)
         entry = self.build(values, lines, body, body_line)
         if entry is not None and _strictest("status", written.get("status", []), entry.status) == "published":

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from casebook.core.entry import ParsedFile, parse_entry, read_entry_source
+from casebook.core.entry import (
+    ParsedFile,
+    ReadEntry,
+    check_entry,
+    read_entry,
+    read_entry_source,
+)
 from casebook.core.paths import RelativePaths, relative_path
 from casebook.core.vocab import Vocabularies
 
@@ -59,22 +65,25 @@ class ParseCache:
     A file is read and hashed again unless its stat is exactly what it was
     when it was last read, and that was long enough after its last change
     (``racy_ns``); the content hash decides whether it is parsed again."""
-    # (rel, src_uri, cases_dir) -> (content digest, result, stat when read, or None when not to be trusted)
-    _files: dict[tuple[str, str, str], tuple[str, ParsedFile, tuple | None]] = field(default_factory=dict)
+    # (rel, src_uri, cases_dir) -> what its content gave
+    _files: dict[tuple[str, str, str], _Cached] = field(default_factory=dict)
     _summaries: dict[str, str] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
-    unread: int = 0  # hits answered by the file's stat alone, without reading it
+    unread: int = 0  # answered by the file's stat alone, without reading it
+    rechecked: int = 0  # checked again (the vocabularies changed), not read again
     racy_ns: int = RACY_NS
     _vocab_key: str = ""
 
     def start(self, vocabs: Vocabularies) -> None:
-        """Called once per load: a changed vocabulary invalidates every entry."""
+        """Called once per load: a changed vocabulary invalidates every
+        entry's check, not its reading (the YAML is not read again)."""
         key = vocabulary_key(vocabs)
         if key != self._vocab_key:
-            self._files.clear()
+            for cached in self._files.values():
+                cached.result = None
             self._vocab_key = key
-        self.hits = self.misses = self.unread = 0
+        self.hits = self.misses = self.unread = self.rechecked = 0
 
     def read(self, path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies, rel: str | None = None) -> ParsedFile:
         rel = rel or relative_path(path, root)
@@ -82,24 +91,32 @@ class ParseCache:
         cached = self._files.get(key)
         now = time.time_ns()  # before the stat: a change after it gets a later time
         stat = _stat_key(path)
-        if cached is not None and stat is not None and cached[2] == stat:
-            self.hits += 1
+        if cached is not None and stat is not None and cached.stat == stat:
             self.unread += 1
-            return _copy(cached[1])
+            return self._checked(cached, vocabs)
         source = read_entry_source(path, root, cases_dir, rel)
         if source.text is None:
             self._files.pop(key, None)
             return ParsedFile(None, [source.problem])
         trusted = stat if stat is not None and max(stat[3], stat[4]) < now - self.racy_ns else None
         digest = hashlib.blake2b(source.text.encode("utf-8"), digest_size=16).hexdigest()
-        if cached is not None and cached[0] == digest:
-            self.hits += 1
-            self._files[key] = (digest, cached[1], trusted)
-            return _copy(cached[1])
+        if cached is not None and cached.digest == digest:
+            cached.stat = trusted
+            return self._checked(cached, vocabs)
         self.misses += 1
-        result = parse_entry(source.text, source.rel, source.src_uri, vocabs)
-        self._files[key] = (digest, _copy(result), trusted)
+        read = read_entry(source.text, source.rel, source.src_uri)
+        result = check_entry(read, vocabs)
+        self._files[key] = _Cached(digest, read, _copy(result), trusted)
         return result
+
+    def _checked(self, cached: _Cached, vocabs: Vocabularies) -> ParsedFile:
+        """The file's result: kept, or checked again against new vocabularies."""
+        if cached.result is None:
+            self.rechecked += 1
+            cached.result = _copy(check_entry(cached.read, vocabs))
+        else:
+            self.hits += 1
+        return _copy(cached.result)
 
     def forget_missing(self, present: set[Path], root: Path, names: RelativePaths | None = None) -> None:
         """Drop what belongs to deleted files (keeps a long session's memory flat)."""
@@ -113,6 +130,14 @@ class ParseCache:
         if key not in self._summaries:
             self._summaries[key] = make(body)
         return self._summaries[key]
+
+
+@dataclass
+class _Cached:
+    digest: str  # of the file's content
+    read: ReadEntry  # its reading, which no vocabulary changes
+    result: ParsedFile | None  # None once the vocabularies changed: checked again when asked
+    stat: tuple | None  # when read; None when not to be trusted
 
 
 def _copy(result: ParsedFile) -> ParsedFile:
