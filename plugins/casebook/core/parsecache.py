@@ -6,6 +6,8 @@ load time; in the preview an edit changes one file, so the other results are
 reused. A result is reused only when the file's bytes, its place and the
 vocabularies are all the same as when it was made, so a cached load gives
 exactly what a fresh one gives (tests/test_parse_cache.py compares them).
+When only the vocabularies changed, the file's reading (its YAML, which
+needs no vocabulary) is kept and only the check is made again.
 Reading every file to hash it is itself most of a cached load, so a file
 whose stat (inode, size, mtime, ctime) is unchanged since a read that was
 safely after its last change is not read again.
