@@ -225,7 +225,7 @@ class _EntryChecker:
         return ReadEntry(self.rel, self.src_uri, front, body, body_line, data, tuple(self.problems), self.fatal)
 
     def _decided(self, result: ParsedFile) -> ReadEntry:
-        return ReadEntry(self.rel, self.src_uri, problems=tuple(result.problems), fatal=self.fatal, decided=result)
+        return ReadEntry(self.rel, self.src_uri, decided=result)
 
     def check(self, read: ReadEntry) -> ParsedFile:
         front, body, body_line, data = read.front, read.body, read.body_line, read.data

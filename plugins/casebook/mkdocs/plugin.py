@@ -389,12 +389,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         moved = self._moved.get(entry.slug)
         if moved is None:
             rendered = self._page_bodies.get(entry.slug) if self.reuse_page_bodies else None
-            if rendered is not None:  # as MkDocs made it for the entry's page: its links already lead from there
-                moved = MovedBody(rendered, entry.src_uri, entry.url, f"e-{entry.slug}--", _no_file)
-            else:  # not rendered in this build (the preview's unchanged pages, the Word files' other process)
-                moved = MovedBody(self._body_html(entry), entry.src_uri, entry.url, f"e-{entry.slug}--",
-                                  self._url_of_file)
-            self._moved[entry.slug] = moved
+            # As MkDocs made it for the entry's page, its links already lead
+            # from there; else (the preview's unchanged pages, the Word
+            # files' other process) rendered here, its links resolved here.
+            body, url_of = ((rendered, _no_file) if rendered is not None
+                            else (self._body_html(entry), self._url_of_file))
+            moved = self._moved[entry.slug] = MovedBody(body, entry.src_uri, entry.url, f"e-{entry.slug}--", url_of)
         copy, plain = moved.on(page_url)
         return copy if plain else sanitise_html(copy)
 
