@@ -1,7 +1,9 @@
 """The preview renders only what an edit changed, and still shows exactly
 what a clean build of the same files shows: after each edit of a sequence
 (an entry's body, its front matter, a new entry, a deleted entry, a
-vocabulary), every output file of the dirty preview equals a clean build's.
+vocabulary), every output file of the dirty preview equals a clean build's,
+but the search index, in which a reader finds the same (its slots are the
+preview's own once an entry came or went: ``search/index.py``).
 
 The preview is MkDocs' own serve builder (dirty builds into one folder, the
 plugin instance kept between them), driven in a subprocess so this test's
@@ -15,6 +17,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from casebook.search import INDEX_URI
+from casebook.search.reader import contents
 from conftest import copy_project
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -102,6 +106,9 @@ def test_preview_after_edits_equals_a_clean_build(tmp_path):
             assert 0 < len(changed) < len(first), (what, len(changed))  # some pages, not all
             reference = clean_build(project, tmp_path / f"clean{i}")
             preview = outputs(site)
+            assert contents(site / INDEX_URI) == contents(tmp_path / f"clean{i}" / INDEX_URI), what
+            preview, reference = ({name: data for name, data in files.items() if not name.startswith(INDEX_URI + "/")}
+                                  for files in (preview, reference))
             assert sorted(preview) == sorted(reference), (what, set(preview) ^ set(reference))
             different = [name for name in reference if preview[name] != reference[name]]
             assert different == [], (what, different[:10])

@@ -69,15 +69,24 @@ def test_grams_cover_every_substring_up_to_three_characters():
 @pytest.mark.parametrize("ids", [[], [0], [5, 6, 7, 300], list(range(0, 1000, 2)), list(range(990))])
 def test_id_sets_round_trip(ids):
     out = bytearray()
-    encode_set(array("I", ids), 1000, out)
+    encode_set(array("I", ids), out)
     decoded, end = decode_set(bytes(out), 0)
     assert decoded == set(ids) and end == len(out)
 
 
 def test_dense_sets_are_bitmaps():
     out = bytearray()
-    encode_set(array("I", range(1000)), 1000, out)
+    encode_set(array("I", range(1000)), out)
     assert len(out) <= 125 + 2
+
+
+def test_a_bitmap_ends_with_the_byte_of_its_highest_id():
+    """Its bytes depend on its ids alone: one more entry in the library does
+    not lengthen every bitmap of the index."""
+    out = bytearray()
+    encode_set(array("I", range(0, 100)), out)
+    assert out[0] == (13 << 1 | 1) and len(out) == 1 + 13
+    assert decode_set(bytes(out), 0)[0] == set(range(100))
 
 
 def _brute_minimal_absent_words(runs_: list[str], shortest: int) -> set[str]:

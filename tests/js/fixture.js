@@ -28,7 +28,7 @@ export const TEXT = textRules(RULES);
 export const CASES = JSON.parse(readFileSync(join(DIR, "cases.json"), "utf-8"));
 export const CHUNKS = JSON.parse(readFileSync(join(DIR, "chunks.json"), "utf-8"));
 
-/** A fresh engine over one of the fixture's indexes ("sample" or "mixed"). */
+/** A fresh engine over one of the fixture's indexes ("sample", "mixed" or "slots"). */
 export function engine(name) {
   return new Engine(fileSource(join(DIR, name)), TEXT);
 }

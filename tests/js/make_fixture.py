@@ -3,10 +3,12 @@ module generated from Python, and what ``reader.py`` answers.
 
     python tests/js/make_fixture.py <out dir>
 
-Writes ``rules.js``, two indexes (``sample/``: the sample library;
+Writes ``rules.js``, three indexes (``sample/``: the sample library;
 ``mixed/``: the sample library's records with text drawn from the seed
 reports and mixed with astral CJK of Extensions B..H, full-width forms,
-compatibility characters and other scripts), ``cases.json`` (queries drawn
+compatibility characters and other scripts; ``slots/``: the sample library
+as the preview's writer leaves it after entries came and went, with free
+slots and slots out of library order), ``cases.json`` (queries drawn
 at random from that text, each with ``reader.py``'s ranked ids, with and
 without filters and date order) and ``chunks.json`` (every code point, in
 chunks, with a digest of ``normalise`` and ``runs`` over it).
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from casebook.core.library import load_library
 from casebook.search import make_records, write_index
+from casebook.search.index import IndexWriter, KeysCache
 from casebook.search.reader import SearchIndex
 from casebook.search.rules import rules_module
 from casebook.search.text import normalise, query_words, runs, word_grams
@@ -140,6 +143,20 @@ def chunks() -> list[dict]:
     return result
 
 
+def preview_slots(records, vocabs, out: Path) -> None:
+    """The index the preview's writer leaves after a build without the
+    first five and every seventh record, then one with all of them again,
+    less every third: new entries take free slots or new ones, removed ones
+    leave theirs free, and the manifest holds the order."""
+    def numbered(kept):
+        return [dataclasses.replace(r, id=i) for i, r in enumerate(kept)]
+    writer = IndexWriter(cache=KeysCache())
+    writer.write(numbered([r for i, r in enumerate(records) if i >= 5 and i % 7]), vocabs, out)
+    writer.write(numbered([r for i, r in enumerate(records) if i % 3]), vocabs, out)
+    order = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["order"]
+    assert order != sorted(order) and len(order) < writer.n, "the fixture must hold free and moved slots"
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "rules.js").write_text(rules_module(), encoding="utf-8")
@@ -147,11 +164,16 @@ def main(out: Path) -> None:
     rng = random.Random(SEED)
     sample = make_records(library.entries)
     cases = {}
-    for name, records, count in (("sample", sample, 150), ("mixed", mixed_records(sample, rng), 250)):
-        write_index(records, library.vocabs, out / name)
+    for name, records, count in (("sample", sample, 150), ("mixed", mixed_records(sample, rng), 250),
+                                 ("slots", sample, 150)):
+        if name == "slots":
+            preview_slots(records, library.vocabs, out / name)
+        else:
+            write_index(records, library.vocabs, out / name)
         index = SearchIndex(out / name)
         queries = draw_queries(records, rng, count)
-        cases[name] = [answers(index, q, index.facets, rng) for q in queries]
+        browse = answers(index, "", index.facets, rng)  # no words: every entry, newest first
+        cases[name] = [browse, *(answers(index, q, index.facets, rng) for q in queries)]
     (out / "cases.json").write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
     (out / "chunks.json").write_text(json.dumps(chunks()), encoding="utf-8")
 

@@ -18,7 +18,7 @@ test("the rules from Python give Python's normalisation and runs for every code 
   }
 });
 
-for (const name of ["sample", "mixed"]) {
+for (const name of ["sample", "mixed", "slots"]) {
   test(`${name}: query words, grams, results, date order, filters and counts as reader.py`, async () => {
     const cases = CASES[name];
     assert.ok(cases.length >= 150);

@@ -17,7 +17,8 @@ manifest) and a list of continuations::
     varint byte length of the key, the key in UTF-8, set, set, set, set,
     varint count, count times (varint byte length, continuation in UTF-8)
     set   = varint tag, then tag >> 1 bytes
-            tag & 1 == 1: a bitmap, bit i (byte i >> 3, bit i & 7) = entry i
+            tag & 1 == 1: a bitmap, bit i (byte i >> 3, bit i & 7) = entry i,
+                          up to the byte of the set's highest id
             tag & 1 == 0: varints, first id then gaps (each >= 1)
 
 A key of up to three characters is a gram; its sets hold the entries that
@@ -26,8 +27,15 @@ sets hold the entries where it is one, and a trigram's continuations are
 the rest of the absent words that start with it, so a query fetches the
 sets of only those that are factors of its words.
 
-Entry ids are positions in the library (newest first), so sorting by date
-is sorting by id and the facet columns are plain per-entry arrays.
+An entry's id is its slot: the facet columns and ``d/`` are per slot, and
+``n`` in the manifest counts the slots. A fresh write gives the entries
+slots in library order (newest first), so sorting by date is sorting by id.
+The preview's writer keeps each entry in its slot from build to build (an
+entry added or removed then changes the lists of its own keys only): a new
+entry takes the lowest free slot or one more, a removed one leaves its slot
+free, and the manifest's ``order`` lists the slots in library order. It is
+there only when the slots are not in library order with none free (never in
+a fresh write).
 """
 
 from __future__ import annotations
@@ -44,8 +52,8 @@ from bisect import bisect_left, insort
 from collections import defaultdict, deque
 from collections.abc import Collection
 from dataclasses import dataclass, fields
-from itertools import chain, pairwise, repeat
-from operator import lt, sub
+from itertools import chain, repeat
+from operator import sub
 from pathlib import Path
 
 from casebook.core.fields import ENTRY_TYPES
@@ -62,7 +70,7 @@ from casebook.search.text import MAX_GRAM, factors, fnv1a, grams_of, normalise, 
 # with 1 KB at most 69 KB (BENCHMARKS.md, issue 12); the cost is more files
 # (65,536 shards at 50,000 entries) and 6 % more bytes on disk.
 SHARD_TARGET = 1024
-FORMAT = 4  # 3: the readers check it; 4: one set per field, aliases apart (ranking)
+FORMAT = 5  # 3: the readers check it; 4: one set per field, aliases apart (ranking); 5: slots, ``order``
 SETS = FIELDS  # the id sets of every key, in order (see above)
 FACETS_FILE = "facets.bin"
 
@@ -110,12 +118,15 @@ def _bitmap(ids: array, size: int) -> bytes:
     return int(digits, 2).to_bytes(size, "little")
 
 
-def encode_set(ids: array, n: int, out: bytearray) -> None:
-    """Smaller of bitmap and delta varints; an empty set is the tag 0."""
+def encode_set(ids: array, out: bytearray) -> None:
+    """Smaller of bitmap and delta varints; an empty set is the tag 0. The
+    bitmap ends with the byte of the highest id: a set's bytes depend on
+    its ids alone, not on the number of entries (one more entry would
+    otherwise lengthen every bitmap in the index)."""
     if not ids:
         out.append(0)
         return
-    bitmap_len = (n + 7) >> 3
+    bitmap_len = (ids[-1] >> 3) + 1
     if len(ids) <= bitmap_len:  # else the varints, one byte per id at least, are longer
         gaps = list(map(sub, ids, chain((0,), ids)))  # first id, then gaps
         top = max(gaps)
@@ -198,18 +209,27 @@ def facet_values(records: list[SearchRecord], vocabs: Vocabularies) -> dict[str,
     }
 
 
-def facet_columns(records: list[SearchRecord], vocabs: Vocabularies) -> list[dict]:
-    """Per facet: its values and a column of value numbers per entry, as a
-    compact string (one character per value, ``,`` between the cells of a
-    facet with several values per entry)."""
+_FREE_SLOT = {True: "0", False: ""}  # a free slot's cell (single-valued or not): read by no search
+
+
+def facet_columns(records: list[SearchRecord], vocabs: Vocabularies, slots: list[int] | None = None,
+                  n: int | None = None) -> list[dict]:
+    """Per facet: its values and a column of value numbers per slot (``n``
+    of them; record i in ``slots[i]``, by default slot i), as a compact
+    string (one character per value, ``,`` between the cells of a facet
+    with several values per entry)."""
     value_lists = facet_values(records, vocabs)
+    slots = range(len(records)) if slots is None else slots
+    n = len(records) if n is None else n
     result = []
     for key, param, label in FACETS:
         values = value_lists[key]
         by = 1 if key == "type" else 0  # records hold the type key, [label, key]
         index = {v[by]: i for i, v in enumerate(values)}
         single = key in ("type", "unit", "year")
-        cells = ["".join(chr(0x30 + index[v]) for v in r.facets.get(key, ())) for r in records]
+        cells = [_FREE_SLOT[single]] * n
+        for s, r in zip(slots, records):
+            cells[s] = "".join(chr(0x30 + index[v]) for v in r.facets.get(key, ()))
         result.append({"key": key, "param": param, "label": label, "values": values, "single": single,
                        "col": "".join(cells) if single else ",".join(cells)})
     return result
@@ -256,13 +276,13 @@ def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _record(key: str, lists: list[array], n: int, continuations: list[str]) -> bytes:
+def _record(key: str, lists: list[array], continuations: list[str]) -> bytes:
     raw = key.encode("utf-8")
     buf = bytearray(_VARINTS[len(raw)] if len(raw) < 0x80 else _varints(len(raw))[len(raw)])
     buf += raw
     for ids in lists:
         if ids:
-            encode_set(ids, n, buf)
+            encode_set(ids, buf)
         else:  # most keys are in one or two of the fields
             buf.append(0)
     varint(len(continuations), buf)
@@ -309,28 +329,28 @@ def _keep_only(folder: Path, wanted: set[str]) -> None:
 
 class IndexWriter:
     """Writes the index. The preview keeps one between builds and brings the
-    files up to the new records: a record is known again by its slug, and
-    one whose texts did not change keeps its keys; the keys of the others
-    leave or join the id lists, the ids of the rest move to their new places
-    (an entry added or removed moves every later id), and only keys whose
+    files up to the new records: a record is known again by its slug and
+    keeps its slot (its id); one whose texts did not change keeps its keys,
+    the keys of the others leave or join the id lists, and only keys whose
     lists changed are encoded again, only the shards holding them written,
-    entry files renamed to their new ids and written again only when their
-    text changed. The files are those a fresh ``write_index`` writes, byte
-    for byte (tests/test_index_writer.py)."""
+    only entry files whose text changed written again. A reader finds in
+    the files what it finds in a fresh ``write_index`` of the same records,
+    the same entries in the same order (tests/test_index_writer.py); they
+    are that write's files, byte for byte, as long as no entry came or went
+    and none moved in the library's order."""
 
     def __init__(self, shard_target: int = SHARD_TARGET, cache: KeysCache | None = None):
         self.shard_target = shard_target
         self.cache = cache
         self.written = False
         self.rewritten = 0  # files the last write wrote (all of them when it was a full write)
-        self.renamed = 0  # entry files the last write moved to their entry's new id
 
     def _keys(self, texts: tuple[str, ...]) -> Keys:
         return self.cache.keys(texts) if self.cache is not None else record_keys(texts)
 
     def write(self, records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path) -> IndexStats:
         if any(record.id != i for i, record in enumerate(records)):
-            raise ValueError("records must be numbered 0, 1, 2, ... in library order (ids are positions)")
+            raise ValueError("records must be numbered 0, 1, 2, ... in library order")
         texts = [tuple(r.texts[name] for name in SETS) for r in records]
         collecting = gc.isenabled()
         gc.disable()  # millions of new lists and keys, no cycles: the collector's passes cost a third
@@ -353,13 +373,13 @@ class IndexWriter:
         return manifest.get("version") == self.version
 
     def _stats(self) -> IndexStats:
-        return IndexStats(self.n, len(_keys_of(self.grams)), len(_keys_of(self.absent)), self.shard_count,
+        return IndexStats(len(self.order), len(_keys_of(self.grams)), len(_keys_of(self.absent)), self.shard_count,
                           sum(self.shard_sizes), self.facet_size, sum(self.doc_sizes))
 
     # -- full ---------------------------------------------------------------
     def _full(self, records, texts, vocabs, out_dir: Path) -> None:
         n = len(records)
-        self.n, self.out_dir, self.slugs = n, out_dir, [r.slug for r in records]
+        self.n, self.out_dir, self.slugs, self.order = n, out_dir, [r.slug for r in records], list(range(n))
         self.texts = texts
         self.grams, self.absent = self._postings(texts)
         self.hashes: dict[str, int] = {}  # FNV-1a of every key (see _shard_of)
@@ -385,8 +405,8 @@ class IndexWriter:
         _keep_only(out_dir / "g", {f"{k}.bin" for k in range(self.shard_count)})
         _keep_only(out_dir / "d", {f"{j}.bin" for j in range(n)})
         _keep_only(out_dir, {"g", "d", FACETS_FILE, "manifest.json"})
-        self.records = records if self.cache is not None else []  # the preview's: a record met again is not dumped again
-        self.rewritten, self.renamed = self.shard_count + n + 2, 0
+        self.records = list(records) if self.cache is not None else []  # the preview's: a record met again is not dumped again
+        self.rewritten = self.shard_count + n + 2
         self.written = True
 
     def _postings(self, texts: list[tuple[str, ...]]) -> tuple[Postings, Postings]:
@@ -411,41 +431,35 @@ class IndexWriter:
 
     # -- incremental --------------------------------------------------------
     def _update(self, records, texts, vocabs) -> None:
-        """Bring the files written last time up to ``records``."""
-        n, old_n = len(records), self.n
-        where = {slug: i for i, slug in enumerate(self.slugs)}
-        before = [where.get(r.slug, -1) for r in records]  # the entry's id last time, -1 if it is new
-        move = [-1] * old_n  # old id -> new id of the same entry
-        for j, i in enumerate(before):
-            if i >= 0:
-                move[i] = j
+        """Bring the files written last time up to ``records``: each entry
+        in its slot, a new one in a free slot, a removed one's slot freed."""
+        slot_of = {slug: s for s, slug in enumerate(self.slugs) if slug is not None}
+        order = [slot_of.get(r.slug, -1) for r in records]
+        staying = set(order)
         changed: set[str] = set()
-        for i in range(old_n):  # the keys of entries that went leave their lists
-            if move[i] < 0:
-                self._edit_keys(self.keys[i], i, self._remove, changed)
-        self._renumber(move, changed)
-        keys: list[Keys | None] = [None] * n
-        for i, j in enumerate(move):
-            if j < 0:
-                continue
-            keys[j] = self.keys[i]
-            if texts[j] == self.texts[i]:
-                self.cache.keep(texts[j], self.keys[i])  # the next build reuses it too
+        for s, slug in enumerate(self.slugs):
+            if slug is not None and s not in staying:  # gone: its keys leave their lists
+                self._edit_keys(self.keys[s], s, self._remove, changed)
+                self._free(s)
+        free = [s for s, slug in enumerate(self.slugs) if slug is None][::-1]  # pop() gives the lowest
+        for j, s in enumerate(order):
+            if s < 0:  # new: its keys join their lists
+                s = order[j] = free.pop() if free else self._grow()
+                self.slugs[s], self.texts[s], self.keys[s] = records[j].slug, texts[j], self._keys(texts[j])
+                self._edit_keys(self.keys[s], s, self._insert, changed)
+            elif texts[j] == self.texts[s]:
+                self.cache.keep(texts[j], self.keys[s])  # the next build reuses it too
             else:  # an edit: only the keys it took away or added
-                keys[j] = self._keys(texts[j])
-                gone = tuple(tuple(set(o).difference(k) for o, k in zip(old, now))
-                             for old, now in zip(self.keys[i], keys[j]))
-                came = tuple(tuple(set(k).difference(o) for o, k in zip(old, now))
-                             for old, now in zip(self.keys[i], keys[j]))
-                self._edit_keys(gone, j, self._remove, changed)
-                self._edit_keys(came, j, self._insert, changed)
-        for j in range(n):  # and the keys of new entries join theirs
-            if keys[j] is None:
-                keys[j] = self._keys(texts[j])
-                self._edit_keys(keys[j], j, self._insert, changed)
-        self.keys, self.texts, self.slugs, self.n = keys, texts, [r.slug for r in records], n
-        if (n + 7) >> 3 != (old_n + 7) >> 3:  # bitmaps one byte longer or shorter
-            changed.update(self._bitmap_sized(min(n + 7, old_n + 7) >> 3, max(n, old_n)))
+                old, now = self.keys[s], self._keys(texts[j])
+                gone = tuple(tuple(set(o).difference(k) for o, k in zip(a, b)) for a, b in zip(old, now))
+                came = tuple(tuple(set(k).difference(o) for o, k in zip(a, b)) for a, b in zip(old, now))
+                self._edit_keys(gone, s, self._remove, changed)
+                self._edit_keys(came, s, self._insert, changed)
+                self.keys[s], self.texts[s] = now, texts[j]
+        while self.slugs and self.slugs[-1] is None:  # no free slots at the end
+            for per_slot in self._per_slot():
+                per_slot.pop()
+        self.order, self.n = order, len(self.slugs)
 
         for key in changed:
             self.total -= len(self.encoded.pop(key, b""))
@@ -456,45 +470,31 @@ class IndexWriter:
         written = self._write_shards(changed)
         for key in changed.difference(self.encoded):  # gone from the index
             self.hashes.pop(key, None)
-        written += self._write_docs(records, before)
-        self.records = records
+        written += self._write_docs(records)
         self._write_facets(records, vocabs)
         self.rewritten = written + 2
 
-    def _bitmap_sized(self, shorter: int, top: int) -> set[str]:
-        """Keys whose bytes may depend on the bitmap length when it changes
-        (``shorter``: the smaller of the two): a list is a bitmap, or its delta
-        varints, at most ``width`` bytes per id, could be as long as one. Any
-        other list is the same varints at both lengths (``encode_set``)."""
-        width = len(_varints(top)[top])
-        least = -(-shorter // width)  # ids a list needs for its varints to reach ``shorter`` bytes
-        return {key for lists in (*self.grams, *self.absent) for key, ids in lists.items() if len(ids) >= least}
+    def _per_slot(self) -> tuple[list, ...]:
+        return (self.slugs, self.texts, self.keys, self.records, self.json_digests, self.doc_digests,
+                self.doc_sizes)
+
+    def _grow(self) -> int:
+        """One more slot, free; its number."""
+        for per_slot, empty in zip(self._per_slot(), (None, None, None, None, b"", b"", 0)):
+            per_slot.append(empty)
+        return len(self.slugs) - 1
+
+    def _free(self, s: int) -> None:
+        self.slugs[s] = self.texts[s] = self.keys[s] = self.records[s] = None
+        self.json_digests[s] = self.doc_digests[s] = b""
+        self.doc_sizes[s] = 0
+        os.unlink(f"{self.out_dir}/d/{s}.bin")
 
     def _edit_keys(self, found: Keys, entry: int, edit, changed: set[str]) -> None:
         for postings, per_field in zip((self.grams, self.absent), found):
             for f, keys in enumerate(per_field):
                 for key in keys:
                     edit(postings, key, f, entry, changed)
-
-    def _renumber(self, move: list[int], changed: set[str]) -> None:
-        """Every id list to the new ids (``move``) of the records in it."""
-        moved = [i for i, j in enumerate(move) if j != i and j >= 0]
-        if not moved:
-            return
-        low, high = moved[0], moved[-1]  # ids outside stay
-        new_ids = [j for j in move if j >= 0]
-        in_order = all(map(lt, new_ids, new_ids[1:]))  # else a list is sorted again
-        renumbered = move.__getitem__
-        for lists in (*self.grams, *self.absent):
-            for key, ids in lists.items():
-                at = bisect_left(ids, low)
-                if at == len(ids) or ids[at] > high:
-                    continue
-                if in_order:
-                    ids[at:] = array("I", map(renumbered, ids[at:]))
-                else:
-                    ids[:] = array("I", sorted(map(renumbered, ids)))
-                changed.add(key)
 
     def _insert(self, postings: Postings, key: str, f: int, entry: int, changed: set[str]) -> None:
         ids = postings[f].get(key)
@@ -541,41 +541,18 @@ class IndexWriter:
                     self.members[k].discard(key)
         return sum(self._write_shard(k) for k in sorted(shards))
 
-    def _write_docs(self, records, before: list[int]) -> int:
-        """Entry files: renamed to their entry's new id when the entries kept
-        their order (else each compared with the file now at its id), then
-        written where the text differs; the number written."""
-        n, old_n = len(records), len(self.doc_digests)
-        d = self.out_dir / "d"
-        digests = (self.json_digests, self.doc_digests, self.doc_sizes)
-        pairs = [(i, j) for j, i in enumerate(before) if i >= 0]
-        done = self.renamed = 0
-        if all(a < b for (a, _), (b, _) in pairwise(pairs)):
-            # one moving up never lands on one still to move (those above it
-            # move up too, and went first); the same downwards
-            up = [(i, j) for i, j in reversed(pairs) if j > i]
-            down = [(i, j) for i, j in pairs if j < i]
-            for i, j in (*up, *down):
-                os.replace(f"{d}/{i}.bin", f"{d}/{j}.bin")
-            self.renamed = len(up) + len(down)
-            now = [[b""] * n, [b""] * n, [0] * n]
-            for i, j in pairs:
-                for new, old in zip(now, digests):
-                    new[j] = old[i]
-            same = {j for i, j in pairs if _same_but_id(records[j], self.records[i])}  # its file is already that
-        else:
-            same = set()
-            now = [[*old[:n], *[old_kind] * (n - old_n)] for old, old_kind in zip(digests, (b"", b"", 0))]
-        self.json_digests, self.doc_digests, self.doc_sizes = now
-        for j in range(n, old_n):
-            (d / f"{j}.bin").unlink(missing_ok=True)
-        for record in records:
-            if record.id in same:
-                continue
-            raw = _dump(doc_json(record))
-            if _digest(raw) != self.json_digests[record.id]:
-                self._write_doc(record.id, raw)
-                done += 1
+    def _write_docs(self, records) -> int:
+        """The entry file of each record whose text is not the one its slot
+        holds; the number written."""
+        done = 0
+        for record, s in zip(records, self.order):
+            kept = self.records[s]
+            if kept is None or not _same_but_id(record, kept):
+                raw = _dump(doc_json(record))
+                if _digest(raw) != self.json_digests[s]:
+                    self._write_doc(s, raw)
+                    done += 1
+            self.records[s] = record
         return done
 
     # -- pieces ---------------------------------------------------------------
@@ -588,7 +565,7 @@ class IndexWriter:
     def _encode(self, key: str) -> bytes | None:
         """None for a key no record holds any more."""
         sets = [lists.get(key, _NONE) for lists in self._postings_of(key)]
-        return _record(key, sets, self.n, self.continuations.get(key, [])) if any(sets) else None
+        return _record(key, sets, self.continuations.get(key, [])) if any(sets) else None
 
     def _shard_count(self) -> int:
         """A power of two near total / target (shards of 0.7 to 1.4 times the
@@ -621,11 +598,13 @@ class IndexWriter:
     def _write_facets(self, records, vocabs) -> None:
         """The facet columns and the manifest, whose version is a digest of
         every file's digest (a changed file changes it)."""
-        facets = packed(_dump({"n": self.n, "facets": facet_columns(records, vocabs)}))
+        facets = packed(_dump({"n": self.n, "facets": facet_columns(records, vocabs, self.order, self.n)}))
         self.facet_size = len(facets)
         _put(self.out_dir / FACETS_FILE, facets)
         every = b"".join([*self.shard_digests, *self.doc_digests, _digest(facets)])
         self.version = hashlib.sha256(every).hexdigest()[:12]
         manifest = {"format": FORMAT, "version": self.version, "n": self.n, "shards": self.shard_count,
                     "grams": MAX_GRAM, "sets": list(SETS)}
+        if self.order != list(range(self.n)):  # the preview's slots after an entry came, went or moved
+            manifest["order"] = self.order
         _put(self.out_dir / "manifest.json", _dump(manifest))

@@ -99,7 +99,9 @@ class SearchIndex:
         if found != FORMAT:  # read with other rules, it would answer wrongly without a sign
             raise IndexFormatError(f"搜索索引 {self.dir} 的格式是 {found}，本程序只读格式 {FORMAT}；"
                                    f"请重新生成站点（make build）")
-        self.n = self.manifest["n"]
+        self.n = self.manifest["n"]  # slots
+        self.order = self.manifest.get("order") or list(range(self.n))  # the entries' slots, newest first
+        self.rank = {slot: r for r, slot in enumerate(self.order)}
         self._shards: dict[int, dict] = {}
         self._facets = None
 
@@ -171,7 +173,7 @@ class SearchIndex:
         facet combine with OR, facets with AND. Counts per facet follow the
         query and every other facet's filter."""
         scores = self.match(query)
-        base = set(range(self.n)) if scores is None else set(scores)
+        base = set(self.order) if scores is None else set(scores)
         wanted: dict[str, set[int]] = {}
         for facet in self.facets:
             names = (filters or {}).get(facet["key"]) or []
@@ -195,9 +197,33 @@ class SearchIndex:
                     name = facet["values"][v][0]
                     tally[name] = tally.get(name, 0) + 1
             counts[facet["key"]] = tally
+        rank = self.rank
         if sort == "date" or scores is None:
-            ranked = sorted(hits)
+            ranked = sorted(hits, key=rank.__getitem__)
         else:  # the entries that say every word first, then by score, then newest first
-            ranked = sorted(hits, key=lambda i: (-scores[i][0], -scores[i][1], i))
+            ranked = sorted(hits, key=lambda i: (-scores[i][0], -scores[i][1], rank[i]))
         alias_only = set() if scores is None else {i for i in hits if not scores[i][0]}
         return Result(ranked, counts, alias_only)
+
+
+def contents(out_dir: Path) -> dict:
+    """What an index says, with every entry named by its URL instead of its
+    slot: two indexes with equal contents answer every query alike (the
+    preview's, whose slots are its own, and a fresh write's). A key is
+    marked if it sits in another shard than the one its hash names (no
+    reader would find it); an id in no entry's slot raises KeyError."""
+    index = SearchIndex(out_dir)
+    url = {slot: index.doc(slot)["u"] for slot in index.order}
+    shards = index.manifest["shards"]
+    keys = {}
+    for k in range(shards):
+        for key, found in parse_shard(unpacked((index.dir / "g" / f"{k}.bin").read_bytes())).items():
+            named = [sorted(url[i] for i in ids) for ids in found.sets]
+            keys[key] = (named, found.continuations, fnv1a(key.encode("utf-8")) % shards == k)
+    facets = [{**{name: value for name, value in facet.items() if name not in ("col", "cells", "lookup")},
+               "cells": {url[slot]: facet["cells"][slot] for slot in index.order}} for facet in index.facets]
+    return {"manifest": {k: v for k, v in index.manifest.items() if k not in ("version", "n", "order", "shards")},
+            "order": [url[slot] for slot in index.order], "keys": keys, "facets": facets,
+            "docs": {url[slot]: index.doc(slot) for slot in index.order},
+            "entry_files": sorted(p.name for p in (index.dir / "d").iterdir())
+            == sorted(f"{slot}.bin" for slot in index.order)}

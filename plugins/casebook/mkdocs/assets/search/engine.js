@@ -33,8 +33,10 @@ export class Engine {
     if (!this.manifest) {
       this.manifest = this.source.manifest().then((m) => {
         if (m.format !== this.text.format) throw new IndexFormatError(m.format, this.text.format);
-        this.n = m.n;
+        this.n = m.n; // slots (index.py): an entry's id is its slot
         this.words32 = (m.n + 31) >>> 5;
+        this.order = m.order || null; // the entries' slots, newest first; absent: slot i is the i-th
+        this.rank = m.order ? ranks(m.order, m.n) : null;
         this.setCount = m.sets.length; // title, meta, body, aliases (index.py SETS; the format fixes them)
         return m;
       });
@@ -150,13 +152,16 @@ export class Engine {
       words.length ? this.match(words) : this.ready().then(() => null),
       needFacets ? this.facets() : null,
     ]);
-    const base = matched ? matched.ids : Array.from({ length: this.n }, (_, i) => i);
+    let base = matched ? matched.ids : this.order ? this.order.slice() : Array.from({ length: this.n }, (_, i) => i);
+    const rank = this.rank;
+    if (matched && rank) base = base.slice().sort((a, b) => rank[a] - rank[b]);
     let hits = base, counts = null;
     if (facets) ({ hits, counts } = filtered(base, facets, filters));
     const aliasOnly = new Set(matched ? hits.filter((i) => !has(matched.own, i)) : []);
     if (matched && sort !== "date") { // the entries that say every word first, then by score, newest first
       const { score, own } = matched;
-      hits = hits.slice().sort((a, b) => has(own, b) - has(own, a) || score[b] - score[a] || a - b);
+      const newer = rank ? (a, b) => rank[a] - rank[b] : (a, b) => a - b;
+      hits = hits.slice().sort((a, b) => has(own, b) - has(own, a) || score[b] - score[a] || newer(a, b));
     }
     return { query, words, ids: hits, total: hits.length, aliasOnly, counts, facets };
   }
@@ -165,6 +170,13 @@ export class Engine {
     return this.cached(this.docs, id, () =>
       this.ready().then((m) => this.source.file("d/" + id + ".bin", m.version)).then(parseJson));
   }
+}
+
+/** Each slot's place in `order` (-1 for a free slot). */
+export function ranks(order, n) {
+  const rank = new Int32Array(n).fill(-1);
+  order.forEach((slot, r) => { rank[slot] = r; });
+  return rank;
 }
 
 /** A facet of facets.bin with its column unpacked: the value numbers of entry i
