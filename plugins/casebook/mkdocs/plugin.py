@@ -112,6 +112,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages = PageTracker()  # the dirty preview's: which pages an edit changed
         self.incremental = False
         self._bodies: dict[str, str] = {}
+        self._rendered: dict[str, tuple[str, str]] = {}  # the preview's: slug -> (Markdown, its page's body)
+        self.bodies_converted = 0
         self.search_index = IndexWriter(cache=KeysCache())  # the preview's: rewrites only what an edit changed
         self._body_texts = Memo(text_and_headings)  # the preview's: search text of bodies that did not change
         self._records: dict[tuple[str, str], SearchRecord] = {}  # the preview's: (site, entry digest) -> its record
@@ -193,11 +195,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # bodies as HTML by their Markdown: the preview keeps last build's (those still in use)
         self._bodies_before = self._bodies if self.incremental else {}
         self._bodies: dict[str, str] = {}
+        self.bodies_converted = 0  # this build's, by _body_html (a test checks the preview keeps them)
         self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
+        if self.incremental and self.reuse_page_bodies:
+            self._keep_page_bodies()
         self._moved: dict[str, MovedBody] = {}  # slug -> its body prepared for other pages (this build's files)
         if not self.incremental:  # a build's Word paragraphs are its own
             self.word_parts = {}
         self.prints = Fingerprinter()  # one per build: an entry on many pages is digested once
+
+    def _keep_page_bodies(self) -> None:
+        """The preview's: an entry page MkDocs does not render again keeps
+        the body it was rendered with, which the compilations copy (else
+        each would be rendered again from its Markdown); one it renders
+        again replaces it (every page is converted before any template)."""
+        kept, self._rendered = self._rendered, {}
+        for entry in self.library.entries:
+            found = kept.get(entry.slug)
+            if found is not None and found[0] == entry.body:
+                self._page_bodies[entry.slug] = found[1]
+                self._rendered[entry.slug] = found
 
     def on_files(self, files: Files, config) -> Files:
         self.entry_uris = {}  # this build's entries only (the instance outlives a preview's rebuild)
@@ -285,7 +302,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # vocabulary values), is sanitised; only then is it markup.
         safe = sanitise_html(html)
         if page.file.src_uri in self.entry_uris:  # for compilations and the preview's index: not rendered twice
-            self._page_bodies[self.entry_uris[page.file.src_uri]] = safe
+            slug = self.entry_uris[page.file.src_uri]
+            self._page_bodies[slug] = safe
+            if self.incremental:
+                self._rendered[slug] = (self.plan.entries[slug].entry.body, safe)
         return Markup(safe)  # noqa: S704
 
     def on_env(self, env, config, files):
@@ -377,6 +397,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             html = self._bodies_before.get(entry.body)
             if html is None:
                 html = sanitise_html(self.render(entry.body))
+                self.bodies_converted += 1
             self._bodies[entry.body] = html
         return html
 
