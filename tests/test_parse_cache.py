@@ -142,7 +142,10 @@ def test_a_file_changed_just_after_it_was_read_is_read_again(tmp_path):
     assert (cache.hits, cache.unread) == (1, 0)
 
 
-def test_a_vocabulary_edit_checks_every_entry_again_without_reading_its_yaml(tmp_path, monkeypatch):
+def test_a_vocabulary_edit_checks_again_only_the_entries_it_answers_otherwise(tmp_path, monkeypatch):
+    """A new unit changes the check of the entry that named it (unknown
+    before), not of the others; an alias of the unit the others name changes
+    theirs. No YAML is read again either way."""
     import casebook.core.entry as entry_module
     import casebook.core.parsecache as parsecache_module
 
@@ -159,7 +162,31 @@ def test_a_vocabulary_edit_checks_every_entry_again_without_reading_its_yaml(tmp
     read_yaml = []
     monkeypatch.setattr(parsecache_module, "read_entry", lambda *a: read_yaml.append(a) or entry_module.read_entry(*a))
     cached = load_library(tmp_path, cache=cache)
-    assert (cache.rechecked, cache.misses, read_yaml) == (5, 0, [])
+    assert (cache.rechecked, cache.unaffected, cache.misses, read_yaml) == (1, 4, 0, [])
     assert snapshot(cached) == snapshot(load_library(tmp_path))  # the new unit is known now, as in a fresh load
     assert "新设的单位" in {e.unit.name for e in cached.entries}
     assert {key: repr(c.read) for key, c in cache._files.items()} == kept  # checking changed no reading
+    units.write_text(units.read_text(encoding="utf-8").replace("市妇女联合会", "市妇女联合会（全称）"), encoding="utf-8")
+    cached = load_library(tmp_path, cache=cache)
+    assert (cache.rechecked, cache.unaffected, cache.misses, read_yaml) == (4, 1, 0, [])
+    assert snapshot(cached) == snapshot(load_library(tmp_path))
+    assert {e.unit.aliases for e in cached.entries if e.unit.name == "市妇联"} == {("市妇女联合会（全称）",)}
+
+
+def test_a_question_the_record_does_not_know_fails_closed():
+    """Whatever else a check might ask the vocabularies one day is never
+    taken as answered alike: the entry is checked again."""
+    from casebook.core.parsecache import Asked
+    from casebook.core.vocab import Term, Vocabularies, Vocabulary
+
+    units = Vocabulary("units")
+    units.add(Term("市妇联", "shi-fu-lian", group="群团组织"))
+    vocabs = Vocabularies({"units": units})
+    asked = Asked(vocabs)
+    assert asked["units"].resolve("市妇联").slug == "shi-fu-lian"
+    assert Asked.same_answers(tuple(asked.answers), vocabs)
+    other = Vocabulary("units")
+    other.add(Term("市妇联", "fu-lian", group="群团组织"))
+    assert not Asked.same_answers(tuple(asked.answers), Vocabularies({"units": other}))
+    asked.by_name  # noqa: B018 - a question about the whole set
+    assert not Asked.same_answers(tuple(asked.answers), vocabs)

@@ -7,7 +7,9 @@ reused. A result is reused only when the file's bytes, its place and the
 vocabularies are all the same as when it was made, so a cached load gives
 exactly what a fresh one gives (tests/test_parse_cache.py compares them).
 When only the vocabularies changed, the file's reading (its YAML, which
-needs no vocabulary) is kept and only the check is made again.
+needs no vocabulary) is kept; its check is kept too when every question it
+asked the vocabularies (``Asked``: a name resolved, a label, suggestions)
+gets the same answer from the new ones, else it is made again.
 Reading every file to hash it is itself most of a cached load, so a file
 whose stat (inode, size, mtime, ctime) is unchanged since a read that was
 safely after its last change is not read again.
@@ -34,6 +36,56 @@ from casebook.core.entry import (
 )
 from casebook.core.paths import RelativePaths, relative_path
 from casebook.core.vocab import Vocabularies
+
+
+class Asked:
+    """The vocabularies as a check sees them, with every question it asks
+    and the answer written down: ``same_answers`` tells whether other
+    vocabularies would answer all of them alike, i.e. whether the check
+    would come out the same. Anything asked other than a vocabulary's
+    attributes is not written down but makes the answers never the same
+    (a new kind of question fails closed: the entry is checked again)."""
+
+    def __init__(self, vocabs: Vocabularies):
+        self._vocabs = vocabs
+        self.answers: list[tuple[str, str, tuple | None, object]] = []  # (vocabulary, attribute, call args, answer)
+
+    def __getitem__(self, name: str) -> _AskedVocabulary:
+        return _AskedVocabulary(self._vocabs[name], name, self.answers)
+
+    def __getattr__(self, attr: str):
+        self.answers.append(("", attr, None, _NEVER))
+        return getattr(self._vocabs, attr)
+
+    @staticmethod
+    def same_answers(answers: tuple, vocabs: Vocabularies) -> bool:
+        for name, attr, args, answer in answers:
+            if answer is _NEVER or name not in vocabs.by_name:
+                return False
+            found = getattr(vocabs[name], attr)
+            if (found(*args) if args is not None else found) != answer:
+                return False
+        return True
+
+
+_NEVER = object()  # an answer no vocabulary gives again
+
+
+class _AskedVocabulary:
+    def __init__(self, vocab, name: str, answers: list):
+        self._vocab, self._name, self._answers = vocab, name, answers
+
+    def __getattr__(self, attr: str):
+        found = getattr(self._vocab, attr)
+        if not callable(found):
+            self._answers.append((self._name, attr, None, found))
+            return found
+
+        def asked(*args):
+            answer = found(*args)
+            self._answers.append((self._name, attr, args, answer))
+            return answer
+        return asked
 
 
 def vocabulary_key(vocabs: Vocabularies) -> str:
@@ -73,19 +125,17 @@ class ParseCache:
     hits: int = 0
     misses: int = 0
     unread: int = 0  # answered by the file's stat alone, without reading it
-    rechecked: int = 0  # checked again (the vocabularies changed), not read again
+    rechecked: int = 0  # checked again (the vocabularies changed its answers), not read again
+    unaffected: int = 0  # kept through a vocabulary change (same answers)
     racy_ns: int = RACY_NS
     _vocab_key: str = ""
 
     def start(self, vocabs: Vocabularies) -> None:
-        """Called once per load: a changed vocabulary invalidates every
-        entry's check, not its reading (the YAML is not read again)."""
-        key = vocabulary_key(vocabs)
-        if key != self._vocab_key:
-            for cached in self._files.values():
-                cached.result = None
-            self._vocab_key = key
-        self.hits = self.misses = self.unread = self.rechecked = 0
+        """Called once per load: after a vocabulary changed, an entry's
+        check is kept only if the new vocabularies answer all its questions
+        alike (``_checked``); its reading is kept in any case."""
+        self._vocab_key = vocabulary_key(vocabs)
+        self.hits = self.misses = self.unread = self.rechecked = self.unaffected = 0
 
     def read(self, path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies, rel: str | None = None) -> ParsedFile:
         rel = rel or relative_path(path, root)
@@ -106,18 +156,26 @@ class ParseCache:
             cached.stat = trusted
             return self._checked(cached, vocabs)
         self.misses += 1
-        read = read_entry(source.text, source.rel, source.src_uri)
-        result = check_entry(read, vocabs)
-        self._files[key] = _Cached(digest, read, _copy(result), trusted)
-        return result
+        cached = self._files[key] = _Cached(digest, read_entry(source.text, source.rel, source.src_uri), None, trusted)
+        self._check(cached, vocabs)
+        return _copy(cached.result)
+
+    def _check(self, cached: _Cached, vocabs: Vocabularies) -> None:
+        asked = Asked(vocabs)
+        cached.result = _copy(check_entry(cached.read, asked))
+        cached.answers, cached.vocab_key = tuple(asked.answers), self._vocab_key
 
     def _checked(self, cached: _Cached, vocabs: Vocabularies) -> ParsedFile:
-        """The file's result: kept, or checked again against new vocabularies."""
-        if cached.result is None:
-            self.rechecked += 1
-            cached.result = _copy(check_entry(cached.read, vocabs))
-        else:
+        """The file's result: kept, or checked again against new vocabularies
+        that answer one of its questions otherwise."""
+        if cached.vocab_key == self._vocab_key:
             self.hits += 1
+        elif Asked.same_answers(cached.answers, vocabs):
+            self.unaffected += 1
+            cached.vocab_key = self._vocab_key
+        else:
+            self.rechecked += 1
+            self._check(cached, vocabs)
         return _copy(cached.result)
 
     def forget_missing(self, present: set[Path], root: Path, names: RelativePaths | None = None) -> None:
@@ -138,8 +196,10 @@ class ParseCache:
 class _Cached:
     digest: str  # of the file's content
     read: ReadEntry  # its reading, which no vocabulary changes
-    result: ParsedFile | None  # None once the vocabularies changed: checked again when asked
+    result: ParsedFile | None  # its check (None only while being made)
     stat: tuple | None  # when read; None when not to be trusted
+    answers: tuple = ()  # what the check asked the vocabularies, with their answers (Asked)
+    vocab_key: str = ""  # of the vocabularies the check was made or kept with
 
 
 def _copy(result: ParsedFile) -> ParsedFile:
