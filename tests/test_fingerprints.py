@@ -156,3 +156,46 @@ def test_a_file_made_in_memory_is_written_again_only_when_its_bytes_changed(tmp_
     files = Files([generated("a.docx", b"A2")])
     tracker.outputs(files)
     assert files.get_file_from_path("a.docx").is_modified()
+
+
+def test_a_page_not_rendered_again_keeps_its_mkdocs_page_emptied(tmp_path):
+    """PageTracker: MkDocs makes no new Page for a page whose fingerprint is
+    unchanged (its file gets last build's, without its HTML); a changed one,
+    one whose output is gone, or a new site token gets none."""
+    from casebook.mkdocs.incremental import PageTracker
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(tmp_path), "site_dir": str(tmp_path / "site")})
+    tracker = PageTracker()
+
+    def build(prints: dict[str, str], token: str = "token") -> dict[str, object]:
+        files = Files([File(uri, str(tmp_path), str(tmp_path / "site"), True) for uri in prints])
+        tracker.begin(token)
+        tracker.outputs(files)
+        kept = {}
+        for file in files.documentation_pages():
+            tracker.track(file, prints[file.src_uri])
+            kept[file.src_uri] = file.page
+            if file.page is None:
+                Page(None, file, config)
+            if file.is_modified():
+                file.page.content = "<p>HTML</p>"
+                Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+                Path(file.abs_dest_path).write_text("x", encoding="utf-8")
+        tracker.finish(tmp_path / "site")
+        return {uri: (page, files.get_file_from_path(uri).page) for uri, page in kept.items()}
+
+    first = build({"a.md": "1", "b.md": "1", "c.md": "1"})
+    assert all(kept is None for kept, _ in first.values())
+    second = build({"a.md": "1", "b.md": "2", "c.md": "1"})
+    assert second["a.md"][0] is first["a.md"][1] and second["a.md"][0].content is None
+    assert second["a.md"][0].file.src_uri == "a.md" and second["a.md"][0].file.page is second["a.md"][0]
+    assert second["b.md"][0] is None  # changed: a new Page
+    (tmp_path / "site" / "c" / "index.html").unlink()
+    third = build({"a.md": "1", "b.md": "2", "c.md": "1"})
+    assert third["a.md"][0] is first["a.md"][1] and third["b.md"][0] is second["b.md"][1]
+    assert third["c.md"][0] is None  # its output is gone: rendered again, with a new Page
+    assert all(kept is None for kept, _ in build({"a.md": "1", "b.md": "2", "c.md": "1"}, "new token").values())

@@ -129,6 +129,11 @@ class PageTracker:
         self._contents: dict[str, str] = {}  # output path -> digest of the bytes last written there (files made in memory)
         self._contents_now: dict[str, str] = {}
         self.changed: list[str] = []  # this build's pages to render, for the log and the benchmark
+        # MkDocs makes a Page for every page on every build (its canonical
+        # URL, build date ...: a second at 10,000 entries); a page not
+        # rendered again keeps last build's, emptied of its HTML.
+        self._pages: dict[str, object] = {}  # src_uri -> MkDocs Page
+        self._files = None  # this build's MkDocs Files
         # MkDocs learns a page's title only when it renders it; the nav on
         # every rendered page names the others, so their titles are kept.
         self.titles: dict[str, str] = {}
@@ -152,6 +157,7 @@ class PageTracker:
         A file made in memory (a Word file, a schema, a CSV) counts as
         modified, for MkDocs, on every build: it is written again only when
         its bytes differ from what was written there last time."""
+        self._files = files
         self._writing = {f.abs_dest_path for f in files}
         for file in files:
             if file.abs_src_path is None and not file.is_documentation_page():
@@ -178,6 +184,9 @@ class PageTracker:
             self._rendered.pop(file.src_uri, None)  # if this build fails, rendered again next time
         dest = file.abs_dest_path
         file.is_modified = lambda: changed or not os.path.isfile(dest)
+        page = None if changed else self._pages.get(file.src_uri)
+        if page is not None and page.file.abs_dest_path == dest and os.path.isfile(dest):
+            file.page, page.file = page, file  # MkDocs makes no Page for a file that has one
 
     def restore_titles(self, pages) -> None:
         """Before rendering: the pages MkDocs skips keep last build's title."""
@@ -200,5 +209,11 @@ class PageTracker:
                     folder = folder.parent
         self._written, self._writing = self._writing, set()
         self._rendered, self._current = self._current, {}
+        self._pages = {}
+        for file in self._files.documentation_pages() if self._files is not None else ():
+            if file.page is not None:
+                file.page.markdown = file.page.content = None  # written out: only the Page is kept
+                self._pages[file.src_uri] = file.page
+        self._files = None
         self._contents, self._contents_now = self._contents_now, {}
         return removed

@@ -114,6 +114,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._bodies: dict[str, str] = {}
         self._rendered: dict[str, tuple[str, str]] = {}  # the preview's: slug -> (Markdown, its page's body)
         self.bodies_converted = 0
+        self._schemas_made: tuple = (None, {})  # (what they were made from, uri -> text)
         self.search_index = IndexWriter(cache=KeysCache())  # the preview's: rewrites only what an edit changed
         self._body_texts = Memo(text_and_headings)  # the preview's: search text of bodies that did not change
         self._records: dict[tuple[str, str], SearchRecord] = {}  # the preview's: (site, entry digest) -> its record
@@ -226,7 +227,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if files.get_file_from_path(page.src_uri) is None:
                 files.append(File.generated(config, page.src_uri, content=""))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(PACKAGE_DIR / "assets" / "casebook.css")))
-        for uri, text in all_schemas(self.library.vocabs, self.library.slugs).items():
+        for uri, text in self._schemas().items():
             files.append(File.generated(config, uri, content=text))
         for uri, text in self.plan.files.items():  # the statistics as CSV
             files.append(File.generated(config, uri, content=text))
@@ -245,6 +246,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.incremental:
             self._track_pages(files, config)
         return files
+
+    def _schemas(self) -> dict[str, str]:
+        """The front-matter schemas; the preview makes them again only when
+        the vocabularies or the slugs changed."""
+        made_of = (vocabulary_key(self.library.vocabs), tuple(self.library.slugs))
+        if self._schemas_made[0] != made_of:
+            self._schemas_made = (made_of, all_schemas(self.library.vocabs, self.library.slugs))
+        return self._schemas_made[1]
 
     def _side_work(self, config):
         """A build's search index and Word files, written into the site
