@@ -293,6 +293,10 @@ def _record(key: str, lists: list[array], continuations: list[str]) -> bytes:
     return bytes(buf)
 
 
+def _texts(record: SearchRecord) -> tuple[str, ...]:
+    return tuple(record.texts[name] for name in SETS)
+
+
 def write_index(records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path,
                 shard_target: int = SHARD_TARGET, cache: KeysCache | None = None) -> IndexStats:
     """Write the whole index into ``out_dir`` (replaced if it exists)."""
@@ -351,14 +355,13 @@ class IndexWriter:
     def write(self, records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path) -> IndexStats:
         if any(record.id != i for i, record in enumerate(records)):
             raise ValueError("records must be numbered 0, 1, 2, ... in library order")
-        texts = [tuple(r.texts[name] for name in SETS) for r in records]
         collecting = gc.isenabled()
         gc.disable()  # millions of new lists and keys, no cycles: the collector's passes cost a third
         try:
             if self.written and self.cache is not None and out_dir == self.out_dir and self._on_disk_unchanged():
-                self._update(records, texts, vocabs)
+                self._update(records, vocabs)
             else:
-                self._full(records, texts, vocabs, out_dir)
+                self._full(records, list(map(_texts, records)), vocabs, out_dir)
         finally:
             if collecting:
                 gc.enable()
@@ -430,7 +433,7 @@ class IndexWriter:
             self.members[self._shard_of(key)].add(key)
 
     # -- incremental --------------------------------------------------------
-    def _update(self, records, texts, vocabs) -> None:
+    def _update(self, records, vocabs) -> None:
         """Bring the files written last time up to ``records``: each entry
         in its slot, a new one in a free slot, a removed one's slot freed."""
         slot_of = {slug: s for s, slug in enumerate(self.slugs) if slug is not None}
@@ -442,6 +445,8 @@ class IndexWriter:
                 self._edit_keys(self.keys[s], s, self._remove, changed)
                 self._free(s)
         free = [s for s, slug in enumerate(self.slugs) if slug is None][::-1]  # pop() gives the lowest
+        # the record the preview kept for an unchanged entry is the same object: its texts are too
+        texts = [self.texts[s] if s >= 0 and self.records[s] is r else _texts(r) for r, s in zip(records, order)]
         for j, s in enumerate(order):
             if s < 0:  # new: its keys join their lists
                 s = order[j] = free.pop() if free else self._grow()
