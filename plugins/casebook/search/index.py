@@ -118,11 +118,13 @@ def _bitmap(ids: array, size: int) -> bytes:
     return int(digits, 2).to_bytes(size, "little")
 
 
-def encode_set(ids: array, out: bytearray) -> None:
+def encode_set(ids: array, out: bytearray, before: bytes | None = None, flipped: list[int] | None = None) -> None:
     """Smaller of bitmap and delta varints; an empty set is the tag 0. The
     bitmap ends with the byte of the highest id: a set's bytes depend on
     its ids alone, not on the number of entries (one more entry would
-    otherwise lengthen every bitmap in the index)."""
+    otherwise lengthen every bitmap in the index). ``before``: the set's
+    last bitmap, and ``flipped`` the ids that came or went since: the new
+    bitmap is that one with their bits flipped, not built again bit by bit."""
     if not ids:
         out.append(0)
         return
@@ -140,7 +142,15 @@ def encode_set(ids: array, out: bytearray) -> None:
             out += payload
             return
     varint(bitmap_len << 1 | 1, out)
-    out += _bitmap(ids, bitmap_len)
+    if before is None:
+        out += _bitmap(ids, bitmap_len)
+        return
+    bits = bytearray(before)
+    bits.extend(bytes(max(0, bitmap_len - len(bits), (max(flipped) >> 3) + 1 - len(bits))))
+    for i in flipped:
+        bits[i >> 3] ^= 1 << (i & 7)
+    del bits[bitmap_len:]  # beyond the highest id: bits of ids that went, flipped off
+    out += bits
 
 
 # Per field of SETS, key -> ascending ids of the records where it is one (a
@@ -276,13 +286,49 @@ def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _record(key: str, lists: list[array], continuations: list[str]) -> bytes:
+def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+
+
+def _set_slices(record: bytes) -> list[tuple[int, int, int]]:
+    """(tag, start, end) of each set in a key's record (``_record``): start
+    at its tag, its payload the last tag >> 1 bytes before end."""
+    length, pos = _read_varint(record, 0)
+    pos += length
+    found = []
+    for _ in SETS:
+        start = pos
+        tag, pos = _read_varint(record, pos)
+        pos += tag >> 1
+        found.append((tag, start, pos))
+    return found
+
+
+def _record(key: str, lists: list[array], continuations: list[str], before: bytes | None = None,
+            flipped: dict[int, list[int]] | None = None) -> bytes:
+    """A key's bytes. ``before``: its last record, and ``flipped`` per field
+    the ids that came or went since: a set none came to or went from is
+    copied (a set's bytes depend on its ids alone), a bitmap is patched."""
     raw = key.encode("utf-8")
     buf = bytearray(_VARINTS[len(raw)] if len(raw) < 0x80 else _varints(len(raw))[len(raw)])
     buf += raw
-    for ids in lists:
-        if ids:
-            encode_set(ids, buf)
+    slices = _set_slices(before) if before is not None else None
+    for f, ids in enumerate(lists):
+        if slices is not None and f not in flipped:
+            buf += before[slices[f][1]:slices[f][2]]
+        elif ids:
+            tag, _, end = slices[f] if slices is not None else (0, 0, 0)
+            if tag & 1:
+                encode_set(ids, buf, before[end - (tag >> 1):end], flipped[f])
+            else:
+                encode_set(ids, buf)
         else:  # most keys are in one or two of the fields
             buf.append(0)
     varint(len(continuations), buf)
@@ -348,6 +394,7 @@ class IndexWriter:
         self.cache = cache
         self.written = False
         self.rewritten = 0  # files the last write wrote (all of them when it was a full write)
+        self._flips: dict[str, dict[int, list[int]]] = {}  # key -> field -> ids that came or went (an update's)
 
     def _keys(self, texts: tuple[str, ...]) -> Keys:
         return self.cache.keys(texts) if self.cache is not None else record_keys(texts)
@@ -438,6 +485,7 @@ class IndexWriter:
         in its slot, a new one in a free slot, a removed one's slot freed."""
         slot_of = {slug: s for s, slug in enumerate(self.slugs) if slug is not None}
         order = [slot_of.get(r.slug, -1) for r in records]
+        self._flips = {}
         staying = set(order)
         changed: set[str] = set()
         for s, slug in enumerate(self.slugs):
@@ -466,9 +514,11 @@ class IndexWriter:
                 per_slot.pop()
         self.order, self.n = order, len(self.slugs)
 
+        flips, self._flips = self._flips, {}
         for key in changed:
-            self.total -= len(self.encoded.pop(key, b""))
-            found = self._encode(key)
+            before = self.encoded.pop(key, None)
+            self.total -= len(before or b"")
+            found = self._encode(key, before, flips.get(key, {}))
             if found is not None:
                 self.encoded[key] = found
                 self.total += len(found)
@@ -510,11 +560,13 @@ class IndexWriter:
             ids = postings[f][key] = array("I")
         ids.insert(bisect_left(ids, entry), entry)
         changed.add(key)
+        self._flips.setdefault(key, {}).setdefault(f, []).append(entry)
 
     def _remove(self, postings: Postings, key: str, f: int, entry: int, changed: set[str]) -> None:
         ids = postings[f][key]
-        ids.remove(entry)
+        del ids[bisect_left(ids, entry)]
         changed.add(key)
+        self._flips.setdefault(key, {}).setdefault(f, []).append(entry)
         if not ids:
             del postings[f][key]
             if postings is self.absent and not self._holds(key):
@@ -567,10 +619,14 @@ class IndexWriter:
     def _holds(self, key: str) -> bool:
         return any(key in lists for lists in self._postings_of(key))
 
-    def _encode(self, key: str) -> bytes | None:
-        """None for a key no record holds any more."""
+    def _encode(self, key: str, before: bytes | None = None,
+                flipped: dict[int, list[int]] | None = None) -> bytes | None:
+        """None for a key no record holds any more; ``before``, ``flipped``:
+        see ``_record``."""
         sets = [lists.get(key, _NONE) for lists in self._postings_of(key)]
-        return _record(key, sets, self.continuations.get(key, [])) if any(sets) else None
+        if not any(sets):
+            return None
+        return _record(key, sets, self.continuations.get(key, []), before, flipped)
 
     def _shard_count(self) -> int:
         """A power of two near total / target (shards of 0.7 to 1.4 times the
