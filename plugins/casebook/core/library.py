@@ -109,6 +109,8 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
         if not entry.summary_given:
             entry.summary = (cache.summary(entry.body, lambda body: summary_from_markdown(body, render)) if cache
                              else summary_from_markdown(entry.body, render))
+    if cache is not None:
+        entries = cache.stable(entries)
     entries.sort(key=lambda e: e.sort_key)
     problems.sort(key=lambda p: (p.path, p.line, p.field))
     visible = vocabs if profile == "internal" else used_terms_only(vocabs, entries)

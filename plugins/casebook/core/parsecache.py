@@ -14,7 +14,10 @@ Reading every file to hash it is itself most of a cached load, so a file
 whose stat (inode, size, mtime, ctime) is unchanged since a read that was
 safely after its last change is not read again.
 Callers get copies: the library filters ``related`` and sets summaries on
-the entries it is handed.
+the entries it is handed. Once it has, ``stable`` hands back last load's
+entry object wherever the finished entry equals it, so what is made from
+an unchanged entry can be known again by identity (site.plan_site,
+mkdocs.incremental); nothing changes an entry after the load.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from casebook.core.entry import (
+    Entry,
     ParsedFile,
     ReadEntry,
     check_entry,
@@ -129,6 +133,7 @@ class ParseCache:
     unaffected: int = 0  # kept through a vocabulary change (same answers)
     racy_ns: int = RACY_NS
     _vocab_key: str = ""
+    _finished: dict[str, Entry] = field(default_factory=dict)  # slug -> last load's finished entry
 
     def start(self, vocabs: Vocabularies) -> None:
         """Called once per load: after a vocabulary changed, an entry's
@@ -177,6 +182,19 @@ class ParseCache:
             self.rechecked += 1
             self._check(cached, vocabs)
         return _copy(cached.result)
+
+    def stable(self, entries: list[Entry]) -> list[Entry]:
+        """``entries`` (finished: related filtered, summaries set), each
+        replaced by last load's object for its slug when equal to it."""
+        last, self._finished = self._finished, {}
+        kept = []
+        for entry in entries:
+            before = last.get(entry.slug)
+            if before is not None and before == entry:
+                entry = before
+            self._finished[entry.slug] = entry
+            kept.append(entry)
+        return kept
 
     def forget_missing(self, present: set[Path], root: Path, names: RelativePaths | None = None) -> None:
         """Drop what belongs to deleted files (keeps a long session's memory flat)."""

@@ -189,9 +189,12 @@ class SitePlan:
         self._by_uri = {p.src_uri: p for p in self.pages}
 
 
-def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileDates] | None = None) -> SitePlan:
+def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileDates] | None = None,
+              previous: SitePlan | None = None) -> SitePlan:
     """``dates``: when each entry file was added and last changed (by
-    ``Entry.path``); without it no entry shows 最后更新."""
+    ``Entry.path``); without it no entry shows 最后更新. ``previous``: the
+    preview's last plan, whose entry views are kept where made from the same
+    objects (``_entry_views``)."""
     entries = library.entries
     dates = dates or {}
     tax = build_taxonomy(entries, library.vocabs)
@@ -256,13 +259,7 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
         pages.append(PlannedPage("problems/index.md", "内容问题", "problems.html",
                                  ProblemsView(library.problems), [HOME]))
 
-    related = related_entries(entries)
-    values: dict = {}  # panel values shared by many entries (a unit, a theme): made once
-    entry_data = {
-        e.slug: EntryView(e, related.get(e.slug, []), entry_panel(e, tax, values), [HOME, TYPE_SECTIONS[e.type.key]],
-                          when(dates.get(e.path, FileDates()).updated))
-        for e in entries
-    }
+    entry_data = _entry_views(entries, tax, dates, previous)
     home = HomeView(
         totals=[(t.type, t.count) for t in tax.types],
         total=tax.total,
@@ -273,6 +270,27 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
         problems=library.problems if library.profile != "public" else [],
     )
     return SitePlan(pages, entry_data, home, tax, stats.csv_files(), compilations)
+
+
+def _entry_views(entries: list[Entry], tax: Taxonomy, dates: dict[str, FileDates],
+                 previous: SitePlan | None) -> dict[str, EntryView]:
+    """Each entry page's view. One of ``previous`` is kept (the same
+    object, which the preview knows again by identity) when made from the
+    same entry object, the same related entry objects, an equal date, and
+    the same tag addresses (the panel's only other input)."""
+    related = related_entries(entries)
+    values: dict = {}  # panel values shared by many entries (a unit, a theme): made once
+    before = previous.entries if previous is not None and previous.taxonomy.tag_slugs == tax.tag_slugs else {}
+    views = {}
+    for e in entries:
+        shown = related.get(e.slug, [])
+        updated = when(dates.get(e.path, FileDates()).updated)
+        kept = before.get(e.slug)
+        if (kept is None or kept.entry is not e or kept.updated != updated or len(kept.related) != len(shown)
+                or any(a is not b for a, b in zip(kept.related, shown))):
+            kept = EntryView(e, shown, entry_panel(e, tax, values), [HOME, TYPE_SECTIONS[e.type.key]], updated)
+        views[e.slug] = kept
+    return views
 
 
 def _links(terms: list[TermPage]) -> list[TermLink]:

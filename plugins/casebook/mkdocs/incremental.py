@@ -57,13 +57,44 @@ class Fingerprinter:
     stale), and plan_site builds the same views the same way every build.
     An object of a ``SHARED`` type is pickled once per build and stands as
     its digest on every page that shows it. A value pickle cannot take falls
-    back to a walk by repr (slower, as strict)."""
+    back to a walk by repr (slower, as strict).
 
-    def __init__(self, shared: tuple[type, ...] = SHARED):
+    ``previous``: the preview's last build's fingerprinter. A value it
+    digested that is the very same object now keeps its digest: nothing
+    changes what the core made once it is made (entries the parse cache
+    keeps, views plan_site keeps: objects are kept only when made from the
+    same objects, and never changed), so the same object is the same
+    content. A value is digested once per build either way."""
+
+    def __init__(self, shared: tuple[type, ...] = SHARED, previous: Fingerprinter | None = None):
         self._table = {kind: self._reduce for kind in shared}  # by exact type: the rest is pickled in C alone
-        self._memo: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive so its id stays its own; digest)
+        # id -> (the object, kept alive so its id stays its own; digest): values
+        # asked for (``of``), and shared objects within them, apart (not one digest)
+        self._whole: dict[int, tuple[object, str]] = {}
+        self._memo: dict[int, tuple[object, str]] = {}
+        self._whole_before = previous._whole if previous is not None else {}
+        self._memo_before = previous._memo if previous is not None else {}
+
+    @staticmethod
+    def _known(value, now: dict, before: dict) -> str | None:
+        key = id(value)
+        found = now.get(key)
+        if found is not None and found[0] is value:
+            return found[1]
+        found = before.get(key)
+        if found is not None and found[0] is value:
+            now[key] = found
+            return found[1]
+        return None
 
     def of(self, value) -> str:
+        found = self._known(value, self._whole, self._whole_before)
+        if found is None:
+            found = self._digest(value)
+            self._whole[id(value)] = (value, found)
+        return found
+
+    def _digest(self, value) -> str:
         try:
             return _digest_bytes(self._pickle(value))
         except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
@@ -80,11 +111,11 @@ class Fingerprinter:
         return out.getvalue()
 
     def _reduce(self, value):
-        key = id(value)
-        memo = self._memo.get(key)
-        if memo is None or memo[0] is not value:
-            memo = self._memo[key] = (value, _digest_bytes(self._pickle(value.__reduce_ex__(5))))
-        return _seen, (memo[1],)
+        found = self._known(value, self._memo, self._memo_before)
+        if found is None:
+            found = _digest_bytes(self._pickle(value.__reduce_ex__(5)))
+            self._memo[id(value)] = (value, found)
+        return _seen, (found,)
 
     def _text(self, value) -> str:
         if value is None or isinstance(value, (str, int, float, bool)):

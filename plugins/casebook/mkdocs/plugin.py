@@ -8,7 +8,6 @@ on_page_context). Moving to another generator means rewriting this file.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -114,6 +113,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._bodies: dict[str, str] = {}
         self._rendered: dict[str, tuple[str, str]] = {}  # the preview's: slug -> (Markdown, its page's body)
         self.bodies_converted = 0
+        self.prints: Fingerprinter | None = None
         self._schemas_made: tuple = (None, {})  # (what they were made from, uri -> text)
         self.search_index = IndexWriter(cache=KeysCache())  # the preview's: rewrites only what an edit changed
         self._body_texts = Memo(text_and_headings)  # the preview's: search text of bodies that did not change
@@ -188,7 +188,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         dates = file_dates(self.root, [e.path for e in self.library.entries],
                            self.cases_dir.relative_to(self.root).as_posix() if self.cases_dir.is_relative_to(self.root)
                            else str(self.cases_dir))
-        self.plan = plan_site(self.library, per_page=self.config.per_page, dates=dates)
+        self.plan = plan_site(self.library, per_page=self.config.per_page, dates=dates,
+                              previous=self.plan if self.incremental else None)
         # The compilations' date of printing: the build's SOURCE_DATE_EPOCH, else
         # the newest change in the library (git), never the clock (reproducible).
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
@@ -203,7 +204,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._moved: dict[str, MovedBody] = {}  # slug -> its body prepared for other pages (this build's files)
         if not self.incremental:  # a build's Word paragraphs are its own
             self.word_parts = {}
-        self.prints = Fingerprinter()  # one per build: an entry on many pages is digested once
+        # one per build: an entry on many pages is digested once; the preview's
+        # also knows again what the last build digested, if it is the same object
+        self.prints = Fingerprinter(previous=self.prints if self.incremental else None)
 
     def _keep_page_bodies(self) -> None:
         """The preview's: an entry page MkDocs does not render again keeps
@@ -382,7 +385,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _kept_records(self) -> list[SearchRecord]:
         """The preview's search records: an entry whose digest (everything
         it holds, incremental.py) is the same as last build's keeps its
-        record, renumbered when entries before it came or went."""
+        record, the same object (the index writer knows it again by
+        identity), with the id it was made with: the writer reads records
+        by their place, not their id."""
         kept: dict[tuple[str, str], SearchRecord] = {}
         records = []
         for number, entry in enumerate(self.library.entries):
@@ -390,8 +395,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             record = self._records.get(key)
             if record is None:
                 record = make_record(entry, number, self._index_body, self._body_texts.read)
-            elif record.id != number:
-                record = dataclasses.replace(record, id=number)
             kept[key] = record
             records.append(record)
         self._records = kept

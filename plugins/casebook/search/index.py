@@ -400,8 +400,8 @@ class IndexWriter:
         return self.cache.keys(texts) if self.cache is not None else record_keys(texts)
 
     def write(self, records: list[SearchRecord], vocabs: Vocabularies, out_dir: Path) -> IndexStats:
-        if any(record.id != i for i, record in enumerate(records)):
-            raise ValueError("records must be numbered 0, 1, 2, ... in library order")
+        """``records`` in library order; their ``id`` is not read (a fresh
+        write gives record i slot i, the preview's keeps slots)."""
         collecting = gc.isenabled()
         gc.disable()  # millions of new lists and keys, no cycles: the collector's passes cost a third
         try:
@@ -449,8 +449,8 @@ class IndexWriter:
         for k in range(self.shard_count):
             self._write_shard(k)
         self.json_digests, self.doc_digests, self.doc_sizes = [b""] * n, [b""] * n, [0] * n
-        for record in records:
-            self._write_doc(record.id, _dump(doc_json(record)))
+        for slot, record in enumerate(records):
+            self._write_doc(slot, _dump(doc_json(record)))
         self._write_facets(records, vocabs)
         _keep_only(out_dir / "g", {f"{k}.bin" for k in range(self.shard_count)})
         _keep_only(out_dir / "d", {f"{j}.bin" for j in range(n)})

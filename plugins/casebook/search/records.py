@@ -34,7 +34,7 @@ DATE = "日期"
 
 @dataclass
 class SearchRecord:
-    id: int  # position in the library: newest first, so date order is id order
+    id: int  # position in the library when made (newest first); the index writer reads records by place
     slug: str
     url: str  # relative to the site root, e.g. practices/<slug>/
     title: str
