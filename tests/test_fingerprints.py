@@ -199,3 +199,16 @@ def test_a_page_not_rendered_again_keeps_its_mkdocs_page_emptied(tmp_path):
     assert third["a.md"][0] is first["a.md"][1] and third["b.md"][0] is second["b.md"][1]
     assert third["c.md"][0] is None  # its output is gone: rendered again, with a new Page
     assert all(kept is None for kept, _ in build({"a.md": "1", "b.md": "2", "c.md": "1"}, "new token").values())
+
+
+def test_a_fingerprinter_knows_again_last_builds_objects_by_identity():
+    from casebook.mkdocs.incremental import Fingerprinter
+
+    value = {"title": "甲", "items": [1, 2]}
+    first = Fingerprinter()
+    digest = first.of(value)
+    second = Fingerprinter(previous=first)
+    assert second.of(value) == digest
+    equal = {"title": "甲", "items": [1, 2]}
+    assert second.of(equal) == digest  # another object with the same content: digested, the same
+    assert Fingerprinter(previous=second).of({"title": "乙", "items": [1, 2]}) != digest

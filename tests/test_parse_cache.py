@@ -190,3 +190,28 @@ def test_a_question_the_record_does_not_know_fails_closed():
     assert not Asked.same_answers(tuple(asked.answers), Vocabularies({"units": other}))
     asked.by_name  # noqa: B018 - a question about the whole set
     assert not Asked.same_answers(tuple(asked.answers), vocabs)
+
+
+def test_unchanged_entries_are_the_same_objects_and_keep_their_views(tmp_path):
+    """The preview knows what did not change by identity: an unchanged
+    entry is last load's object, and plan_site keeps its view; an edited
+    entry is new, and so are the views of entries that show it."""
+    from casebook.core.site import plan_site
+
+    make_library(tmp_path)
+    for i in range(4):
+        write_entry(tmp_path, f"practices/p{i}.md", practice(i))
+    cache = ParseCache()
+    first = load_library(tmp_path, cache=cache)
+    plan = plan_site(first)
+    write_entry(tmp_path, "practices/p0.md", practice(0, extra="\n改了一句。\n"))
+    second = load_library(tmp_path, cache=cache)
+    again = plan_site(second, previous=plan)
+    before = {e.slug: e for e in first.entries}
+    for entry in second.entries:
+        assert (entry is before[entry.slug]) == (entry.slug != "p0")
+    for slug, view in again.entries.items():
+        shows_p0 = slug == "p0" or any(r.slug == "p0" for r in view.related)
+        assert (view is plan.entries[slug]) == (not shows_p0), slug
+    assert snapshot(second) == snapshot(load_library(tmp_path))
+    assert again.entries == plan_site(load_library(tmp_path)).entries  # the kept views are what a fresh plan makes
