@@ -286,7 +286,8 @@ def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+def read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    """The varint at ``pos`` (``varint``'s inverse) and the position after it."""
     value = shift = 0
     while True:
         byte = data[pos]
@@ -300,12 +301,12 @@ def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
 def _set_slices(record: bytes) -> list[tuple[int, int, int]]:
     """(tag, start, end) of each set in a key's record (``_record``): start
     at its tag, its payload the last tag >> 1 bytes before end."""
-    length, pos = _read_varint(record, 0)
+    length, pos = read_varint(record, 0)
     pos += length
     found = []
     for _ in SETS:
         start = pos
-        tag, pos = _read_varint(record, pos)
+        tag, pos = read_varint(record, pos)
         pos += tag >> 1
         found.append((tag, start, pos))
     return found

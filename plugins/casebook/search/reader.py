@@ -9,24 +9,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.search.index import FACETS_FILE, FORMAT, SETS, unpacked
+from casebook.search.index import FACETS_FILE, FORMAT, SETS, read_varint, unpacked
 from casebook.search.rules import WEIGHTS
 from casebook.search.text import MAX_GRAM, fnv1a, query_words, word_grams
 
 
 class IndexFormatError(ValueError):
     """An index written in another format than this reader reads."""
-
-
-def read_varint(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
 
 
 def decode_set(data: bytes, pos: int) -> tuple[set[int], int]:

@@ -154,7 +154,7 @@ export class Engine {
     ]);
     let base = matched ? matched.ids : this.order ? this.order.slice() : Array.from({ length: this.n }, (_, i) => i);
     const rank = this.rank;
-    if (matched && rank) base = base.slice().sort((a, b) => rank[a] - rank[b]);
+    if (matched && rank) base.sort((a, b) => rank[a] - rank[b]); // matched.ids is this search's own array
     let hits = base, counts = null;
     if (facets) ({ hits, counts } = filtered(base, facets, filters));
     const aliasOnly = new Set(matched ? hits.filter((i) => !has(matched.own, i)) : []);
