@@ -35,11 +35,12 @@ from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
 from casebook.core.worddoc import compilation_docx
+from casebook.mkdocs.blankpage import skip_markdown
 from casebook.mkdocs.collector import Collector
 from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
 from casebook.mkdocs.navcache import cache_navigation
 from casebook.mkdocs.offline import scrub_theme_assets
-from casebook.mkdocs.reproducible import fix_sitemap, source_date_epoch
+from casebook.mkdocs.reproducible import SITEMAP, fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError
@@ -247,6 +248,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         else:  # a build makes them on the other core while MkDocs renders the pages (sidebuild.py)
             self.side = SideBuild(lambda: self._side_work(config))
         if self.incremental:
+            # no one crawls the local preview: no sitemap of every page on
+            # every save (here, not before: MkDocs would copy the template)
+            config.theme.static_templates.discard(SITEMAP)
             self._track_pages(files, config)
         return files
 
@@ -305,6 +309,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.meta["template"] = f"casebook/{planned.template}"
             if planned.template == "search.html":  # the facets take the place of the sidebars
                 page.meta["hide"] = ["navigation", "toc"]
+            skip_markdown(page)  # its template makes it: no Markdown converter for its blank Markdown
         elif page.is_homepage:
             page.meta.setdefault("template", "casebook/home.html")
         return expand_markers(markdown, self.library.vocabs)
