@@ -76,11 +76,11 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
 
     parsed: list[tuple[Path, Entry | None, str]] = []
     names = RelativePaths(root)
+    rels = [names(path) for path in paths]
     if cache is not None:
         cache.start(vocabs)
-        cache.forget_missing(set(paths), root, names)
-    for path in paths:
-        rel = names(path)
+        cache.forget_missing(set(rels))
+    for path, rel in zip(paths, rels):
         result = (cache.read(path, root, cases_dir, vocabs, rel) if cache
                   else read_entry_file(path, root, cases_dir, vocabs, rel))
         if include_drafts or result.status != "draft":
@@ -104,13 +104,19 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
         entries.append(entry)
     shown = {e.slug for e in entries}
     render = render or default_renderer()  # one Markdown instance for every summary, not one each
+    finished = []
     for entry in entries:
-        entry.related = [s for s in entry.related if s in shown]
+        related = [s for s in entry.related if s in shown]
+        summary = entry.summary
         if not entry.summary_given:
-            entry.summary = (cache.summary(entry.body, lambda body: summary_from_markdown(body, render)) if cache
-                             else summary_from_markdown(entry.body, render))
-    if cache is not None:
-        entries = cache.stable(entries)
+            summary = (cache.summary(entry.body, lambda body: summary_from_markdown(body, render)) if cache
+                       else summary_from_markdown(entry.body, render))
+        if cache is not None:  # the cache's entries are shared: it finishes a copy (or last load's)
+            entry = cache.finish(entry, related, summary)
+        else:
+            entry.related, entry.summary = related, summary
+        finished.append(entry)
+    entries = finished
     entries.sort(key=lambda e: e.sort_key)
     problems.sort(key=lambda p: (p.path, p.line, p.field))
     visible = vocabs if profile == "internal" else used_terms_only(vocabs, entries)

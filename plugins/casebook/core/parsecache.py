@@ -13,11 +13,13 @@ gets the same answer from the new ones, else it is made again.
 Reading every file to hash it is itself most of a cached load, so a file
 whose stat (inode, size, mtime, ctime) is unchanged since a read that was
 safely after its last change is not read again.
-Callers get copies: the library filters ``related`` and sets summaries on
-the entries it is handed. Once it has, ``stable`` hands back last load's
-entry object wherever the finished entry equals it, so what is made from
-an unchanged entry can be known again by identity (site.plan_site,
-mkdocs.incremental); nothing changes an entry after the load.
+Callers get the cached entries themselves, which nothing may change; the
+library's finished entry (``related`` filtered, summary set) comes from
+``finish``: last load's object when made from the same cached entry with
+the same related list and summary, or equal to it; else a copy. So what
+is made from an unchanged entry can be known again by identity
+(site.plan_site, mkdocs.incremental), and an unchanged entry costs no
+copy; nothing changes an entry after the load.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from casebook.core.entry import (
     read_entry,
     read_entry_source,
 )
-from casebook.core.paths import RelativePaths, relative_path
+from casebook.core.paths import relative_path
 from casebook.core.vocab import Vocabularies
 
 
@@ -133,18 +135,25 @@ class ParseCache:
     unaffected: int = 0  # kept through a vocabulary change (same answers)
     racy_ns: int = RACY_NS
     _vocab_key: str = ""
-    _finished: dict[str, Entry] = field(default_factory=dict)  # slug -> last load's finished entry
+    # slug -> (cached entry, the finished one made from it): this load's, last load's
+    _finished: dict[str, tuple[Entry, Entry]] = field(default_factory=dict)
+    _finished_before: dict[str, tuple[Entry, Entry]] = field(default_factory=dict)
 
     def start(self, vocabs: Vocabularies) -> None:
         """Called once per load: after a vocabulary changed, an entry's
         check is kept only if the new vocabularies answer all its questions
         alike (``_checked``); its reading is kept in any case."""
         self._vocab_key = vocabulary_key(vocabs)
+        self._finished_before, self._finished = self._finished, {}
         self.hits = self.misses = self.unread = self.rechecked = self.unaffected = 0
 
     def read(self, path: Path, root: Path, cases_dir: Path, vocabs: Vocabularies, rel: str | None = None) -> ParsedFile:
         rel = rel or relative_path(path, root)
-        key = (rel, path.relative_to(cases_dir).as_posix(), str(cases_dir))
+        folder = str(cases_dir)
+        text = str(path)  # scan_cases makes it as cases_dir / folder / name: no need of Path.relative_to
+        inside = (text[len(folder) + 1:].replace(os.sep, "/") if text.startswith(folder + os.sep)
+                  else path.relative_to(cases_dir).as_posix())
+        key = (rel, inside, folder)
         cached = self._files.get(key)
         now = time.time_ns()  # before the stat: a change after it gets a later time
         stat = _stat_key(path)
@@ -163,11 +172,11 @@ class ParseCache:
         self.misses += 1
         cached = self._files[key] = _Cached(digest, read_entry(source.text, source.rel, source.src_uri), None, trusted)
         self._check(cached, vocabs)
-        return _copy(cached.result)
+        return _handed(cached.result)
 
     def _check(self, cached: _Cached, vocabs: Vocabularies) -> None:
         asked = Asked(vocabs)
-        cached.result = _copy(check_entry(cached.read, asked))
+        cached.result = check_entry(cached.read, asked)
         cached.answers, cached.vocab_key = tuple(asked.answers), self._vocab_key
 
     def _checked(self, cached: _Cached, vocabs: Vocabularies) -> ParsedFile:
@@ -181,26 +190,28 @@ class ParseCache:
         else:
             self.rechecked += 1
             self._check(cached, vocabs)
-        return _copy(cached.result)
+        return _handed(cached.result)
 
-    def stable(self, entries: list[Entry]) -> list[Entry]:
-        """``entries`` (finished: related filtered, summaries set), each
-        replaced by last load's object for its slug when equal to it."""
-        last, self._finished = self._finished, {}
-        kept = []
-        for entry in entries:
-            before = last.get(entry.slug)
-            if before is not None and before == entry:
-                entry = before
-            self._finished[entry.slug] = entry
-            kept.append(entry)
-        return kept
+    def finish(self, entry: Entry, related: list[str], summary: str) -> Entry:
+        """The library's finished entry made from ``entry`` (one ``read``
+        handed out): last load's object when made from this very entry with
+        the same ``related`` and summary, or equal to what would be made
+        now; else a new one. ``entry`` itself is never changed."""
+        last = self._finished_before.get(entry.slug)
+        if last is not None and last[0] is entry and last[1].related == related and last[1].summary == summary:
+            done = last[1]
+        else:
+            done = _own_copy(entry)
+            done.related, done.summary = related, summary
+            if last is not None and last[1] == done:
+                done = last[1]
+        self._finished[entry.slug] = (entry, done)
+        return done
 
-    def forget_missing(self, present: set[Path], root: Path, names: RelativePaths | None = None) -> None:
-        """Drop what belongs to deleted files (keeps a long session's memory flat)."""
-        names = names or RelativePaths(root)
-        keep = {names(p) for p in present}
-        for key in [k for k in self._files if k[0] not in keep]:
+    def forget_missing(self, present: set[str]) -> None:
+        """Drop what belongs to deleted files (``present``: the files there
+        are, relative to the root, as ``read`` is given them)."""
+        for key in [k for k in self._files if k[0] not in present]:
             del self._files[key]
 
     def summary(self, body: str, make: Callable[[str], str]) -> str:
@@ -220,9 +231,14 @@ class _Cached:
     vocab_key: str = ""  # of the vocabularies the check was made or kept with
 
 
-def _copy(result: ParsedFile) -> ParsedFile:
-    entry = copy.copy(result.entry) if result.entry is not None else None
-    if entry is not None:  # what a caller may change: field values (a dict of them) and lists; the rest is immutable
-        object.__setattr__(entry, "values", {k: list(v) if isinstance(v, list) else v for k, v in entry.values.items()})
-        object.__setattr__(entry, "review_notes", list(entry.review_notes))
-    return ParsedFile(entry, list(result.problems), result.status)
+def _handed(result: ParsedFile) -> ParsedFile:
+    """The cached result for one load: the entry itself (``finish`` copies
+    it before anything is set), the list of problems its own."""
+    return ParsedFile(result.entry, list(result.problems), result.status)
+
+
+def _own_copy(entry: Entry) -> Entry:
+    done = copy.copy(entry)  # what may be set: field values (a dict of them) and lists; the rest is immutable
+    object.__setattr__(done, "values", {k: list(v) if isinstance(v, list) else v for k, v in entry.values.items()})
+    object.__setattr__(done, "review_notes", list(entry.review_notes))
+    return done
