@@ -201,6 +201,42 @@ def test_a_page_not_rendered_again_keeps_its_mkdocs_page_emptied(tmp_path):
     assert all(kept is None for kept, _ in build({"a.md": "1", "b.md": "2", "c.md": "1"}, "new token").values())
 
 
+def test_a_file_gets_last_builds_destination_only_from_the_same_source_folder_and_url_style(tmp_path):
+    """PageTracker: MkDocs' destination of each new File is taken from the
+    last build when source path, output folder and URL style are the same;
+    the result is what MkDocs works out; a given ``dest_uri`` is kept."""
+    from casebook.mkdocs.incremental import PageTracker
+    from mkdocs.structure.files import File, Files
+
+    tracker = PageTracker()
+    site = str(tmp_path / "site")
+
+    def places(files: list[File]) -> list[tuple]:
+        tracker.begin("token")
+        tracker.outputs(Files(files))
+        made = [(f.dest_uri, f.url, f.abs_dest_path) for f in files]
+        tracker.finish(tmp_path / "site")
+        return made
+
+    def fresh(files: list[File]) -> list[tuple]:
+        return [(f.dest_uri, f.url, f.abs_dest_path) for f in files]
+
+    def files(site_dir=site, directory_urls=True):
+        return [File("a/b.md", str(tmp_path), site_dir, directory_urls), File("index.md", str(tmp_path), site_dir, directory_urls),
+                File("x.css", str(tmp_path), site_dir, directory_urls),
+                File("c.md", str(tmp_path), site_dir, directory_urls, dest_uri="elsewhere/c.html")]
+
+    places(files())
+    second = files()
+    assert places(second) == fresh(files())
+    assert "abs_dest_path" in vars(second[0])  # set from the memo, not left for MkDocs
+    again = files()
+    again[3] = File("c.md", str(tmp_path), site, True)  # no longer given a destination
+    assert places(again)[3] == ("c/index.html", "c/", str(tmp_path / "site" / "c" / "index.html"))
+    assert places(files(directory_urls=False)) == fresh(files(directory_urls=False))
+    assert places(files(site_dir=str(tmp_path / "other"))) == fresh(files(site_dir=str(tmp_path / "other")))
+
+
 def test_a_fingerprinter_knows_again_last_builds_objects_by_identity():
     from casebook.mkdocs.incremental import Fingerprinter
 

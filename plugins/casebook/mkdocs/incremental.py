@@ -165,6 +165,9 @@ class PageTracker:
         # rendered again keeps last build's, emptied of its HTML.
         self._pages: dict[str, object] = {}  # src_uri -> MkDocs Page
         self._files = None  # this build's MkDocs Files
+        # (src_uri, dest_dir, use_directory_urls) -> (dest_uri, url, abs_dest_path):
+        # MkDocs works them out anew for 13,000 new File objects every build
+        self._places: dict[tuple, tuple[str, str, str]] = {}
         # MkDocs learns a page's title only when it renders it; the nav on
         # every rendered page names the others, so their titles are kept.
         self.titles: dict[str, str] = {}
@@ -189,10 +192,27 @@ class PageTracker:
         modified, for MkDocs, on every build: it is written again only when
         its bytes differ from what was written there last time."""
         self._files = files
+        self._place(files)
         self._writing = {f.abs_dest_path for f in files}
         for file in files:
             if file.abs_src_path is None and not file.is_documentation_page():
                 file.is_modified = self._content_check(file)
+
+    def _place(self, files) -> None:
+        """Give each file last build's destination when it has the same
+        source path, folder and URL style: MkDocs derives the destination
+        from those alone (a file given its own ``dest_uri`` is left be)."""
+        places = {}
+        for file in files:
+            key = (file.src_uri, file.dest_dir, file.use_directory_urls)
+            own = vars(file)
+            if "dest_uri" in own:  # given, or worked out already: not from the key alone
+                continue
+            known = self._places.get(key)
+            if known is not None and not {"url", "abs_dest_path"} & own.keys():
+                own["dest_uri"], own["url"], own["abs_dest_path"] = known
+            places[key] = (file.dest_uri, file.url, file.abs_dest_path)
+        self._places = places
 
     def _content_check(self, file):
         def is_modified() -> bool:
