@@ -201,6 +201,7 @@ def test_unchanged_entries_are_the_same_objects_and_keep_their_views(tmp_path):
     make_library(tmp_path)
     for i in range(4):
         write_entry(tmp_path, f"practices/p{i}.md", practice(i))
+    write_entry(tmp_path, "warnings/c.md", GOOD_CASE)  # in compilations without p0
     cache = ParseCache()
     first = load_library(tmp_path, cache=cache)
     plan = plan_site(first)
@@ -214,4 +215,16 @@ def test_unchanged_entries_are_the_same_objects_and_keep_their_views(tmp_path):
         shows_p0 = slug == "p0" or any(r.slug == "p0" for r in view.related)
         assert (view is plan.entries[slug]) == (not shows_p0), slug
     assert snapshot(second) == snapshot(load_library(tmp_path))
-    assert again.entries == plan_site(load_library(tmp_path)).entries  # the kept views are what a fresh plan makes
+    fresh = plan_site(load_library(tmp_path))
+    assert again.entries == fresh.entries  # the kept views are what a fresh plan makes
+    assert again.pages == fresh.pages  # compilations too, with the printed facts kept for unchanged entries
+    assert all((again.facts[slug][1] is plan.facts[slug][1]) == (slug != "p0") for slug in again.facts)
+    before = {c.name: c for c in plan.compilations}  # kept unless they hold the edited entry
+    assert all((c is before[c.name]) == all(e.slug != "p0" for e in c.entries) for c in again.compilations)
+    assert any(c is before[c.name] for c in again.compilations)
+    pages_before = {p.src_uri: p for p in plan.pages}
+    printed = [p for p in again.pages if p.template == "compilation.html"]
+    parts_before = {id(part) for c in plan.compilations for part in c.printable}
+    assert all((p is pages_before[p.src_uri]) == (id(p.data.compilation) in parts_before) for p in printed)
+    assert any(p is pages_before[p.src_uri] for p in printed)
+    assert again.compilations == fresh.compilations

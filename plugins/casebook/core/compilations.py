@@ -19,7 +19,7 @@ Within a filter key the values combine with OR, across keys with AND.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -298,12 +298,16 @@ def _matches(entry: Entry, filters: dict[str, list[str]]) -> bool:
     return all(set(values[key]) & set(wanted) for key, wanted in filters.items())
 
 
-def plan_compilations(entries: list[Entry], declared: list[DeclaredCompilation], tax) -> list[Compilation]:
+def plan_compilations(entries: list[Entry], declared: list[DeclaredCompilation], tax,
+                      previous: list[Compilation] | None = None) -> list[Compilation]:
     """Declared compilations first (in file order), then per type, theme,
     unit and year, each of any size (split into parts above PART_SIZE).
     Only entries the site shows are in them; an empty compilation is left
-    out (in a public build it would hint at hidden ones)."""
+    out (in a public build it would hint at hidden ones). ``previous``: the
+    preview's last ones, each kept (the same object, which the preview knows
+    again by identity) where made alike from the same entry objects."""
     by_slug = {e.slug: e for e in entries}
+    before = {c.name: c for c in previous or ()}
     result: list[Compilation] = []
     for d in declared:
         chosen = [by_slug[s] for s in d.slugs if s in by_slug] if d.slugs else [e for e in entries if _matches(e, d.filters)]
@@ -317,7 +321,22 @@ def plan_compilations(entries: list[Entry], declared: list[DeclaredCompilation],
     for kind, slug, title, found in automatic:
         if found:
             result.append(split_into_parts(Compilation(f"{kind}-{slug}", title, kind, list(found))))
-    return result
+    return [_kept(c, before.get(c.name)) for c in result]
+
+
+_OWN_FIELDS = [f.name for f in fields(Compilation) if f.name not in ("entries", "parts")]
+
+
+def _kept(made: Compilation, before: Compilation | None) -> Compilation:
+    return before if before is not None and _alike(made, before) else made
+
+
+def _alike(a: Compilation, b: Compilation) -> bool:
+    """Equal, the entries being the very same objects (an unchanged entry is,
+    in the preview: parsecache.ParseCache.finish)."""
+    return (all(getattr(a, name) == getattr(b, name) for name in _OWN_FIELDS)
+            and len(a.entries) == len(b.entries) and all(x is y for x, y in zip(a.entries, b.entries))
+            and len(a.parts) == len(b.parts) and all(_alike(x, y) for x, y in zip(a.parts, b.parts)))
 
 
 KIND_LABELS = {"declared": "编辑汇编", "type": "按类型", "theme": "按主题", "unit": "按单位", "year": "按年份"}

@@ -181,6 +181,8 @@ class SitePlan:
     taxonomy: Taxonomy
     files: dict[str, str] = field(default_factory=dict)  # site path -> text of a generated download (CSV)
     compilations: list[Compilation] = field(default_factory=list)
+    # slug -> (entry, what its printed copy states): the preview's next plan keeps them for the same object
+    facts: dict[str, tuple[Entry, list]] = field(default_factory=dict, repr=False, compare=False)
 
     def page_data(self, src_uri: str) -> PlannedPage | None:
         return self._by_uri.get(src_uri)
@@ -199,14 +201,21 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
     dates = dates or {}
     tax = build_taxonomy(entries, library.vocabs)
     pages: list[PlannedPage] = []
-    compilations = plan_compilations(entries, library.compilations, tax)
+    compilations = plan_compilations(entries, library.compilations, tax,
+                                     previous.compilations if previous is not None else None)
     compilation_of = {c.name: c for c in compilations}
-    facts: dict[str, list] = {}  # an entry is in several compilations: its facts made once
+    # an entry is in several compilations: its facts made once (the preview: once while it is the same object)
+    facts: dict[str, tuple[Entry, list]] = {}
+    facts_before = previous.facts if previous is not None else {}
 
     def facts_of(entry: Entry) -> list[tuple[str, str]]:
-        if entry.slug not in facts:
-            facts[entry.slug] = entry_facts(entry)
-        return facts[entry.slug]
+        found = facts.get(entry.slug)
+        if found is None:
+            found = facts_before.get(entry.slug)
+            if found is None or found[0] is not entry:
+                found = (entry, entry_facts(entry))
+            facts[entry.slug] = found
+        return found[1]
 
     for listing in tax.types:
         label, url = TYPE_SECTIONS[listing.type.key]
@@ -242,6 +251,8 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
                              CompilationsView([(label, [c.link for c in compilations if c.kind == kind])
                                                for kind, label in KIND_LABELS.items()
                                                if any(c.kind == kind for c in compilations)]), [HOME]))
+    # the preview's last compilation pages: one whose part is kept is kept too (the same object)
+    pages_before = {p.src_uri: p for p in previous.pages if p.template == "compilation.html"} if previous else {}
     for comp in compilations:
         crumbs = [HOME, SECTIONS["compilations"]]
         if comp.parts:  # a front page naming the parts, then a page per part
@@ -249,6 +260,12 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
                                      CompilationView(comp, KIND_LABELS[comp.kind], {}), crumbs))
             crumbs = [*crumbs, (comp.title, comp.url)]
         for part in comp.printable:
+            kept = pages_before.get(_uri(part.url))
+            if kept is not None and kept.data.compilation is part and kept.crumbs == crumbs:
+                pages.append(kept)  # a kept part (compilations.plan_compilations) prints the same facts
+                for e in part.entries:
+                    facts.setdefault(e.slug, (e, kept.data.facts[e.slug]))
+                continue
             pages.append(PlannedPage(_uri(part.url), part.full_title, "compilation.html",
                                      CompilationView(part, KIND_LABELS[comp.kind],
                                                      {e.slug: facts_of(e) for e in part.entries}), crumbs))
@@ -269,7 +286,7 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
         years=_links(tax.years),
         problems=library.problems if library.profile != "public" else [],
     )
-    return SitePlan(pages, entry_data, home, tax, stats.csv_files(), compilations)
+    return SitePlan(pages, entry_data, home, tax, stats.csv_files(), compilations, facts)
 
 
 def _entry_views(entries: list[Entry], tax: Taxonomy, dates: dict[str, FileDates],

@@ -288,7 +288,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if uri in self.entry_uris:
                 made_of = self.plan.entries[self.entry_uris[uri]]
             elif (planned := self.plan.page_data(uri)) is not None:
-                made_of = (planned.title, planned.template, planned.data, planned.crumbs)
+                made_of = planned  # itself: a page plan_site kept is known again by identity
             else:  # a hand-written page: its Markdown, the vocabularies, the home page's data
                 made_of = (Path(file.abs_src_path).read_bytes().hex() if file.abs_src_path else file.content_string,
                            vocabs, self.plan.home if uri == "index.md" else None)
