@@ -17,6 +17,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from casebook.mkdocs.pagesplit import MIN_PAGES
 from casebook.mkdocs.reproducible import SITEMAP
 from casebook.search import INDEX_URI
 from casebook.search.reader import contents
@@ -45,7 +46,8 @@ DRIVER = textwrap.dedent("""\
         config.site_url = %r
         build(config, serve_url=%r, dirty=dirty)
         plugin = config.plugins["casebook"]
-        print(json.dumps(plugin.pages.changed if dirty else []), plugin.bodies_converted, flush=True)
+        print(json.dumps(plugin.pages.changed if dirty else []), plugin.pages_elsewhere, plugin.bodies_converted,
+              flush=True)
 """ % (SERVE_URL, SERVE_URL))
 
 
@@ -96,15 +98,19 @@ def test_preview_after_edits_equals_a_clean_build(tmp_path):
     driver = subprocess.Popen([sys.executable, "-c", DRIVER, str(project), str(site), "dirty", str(len(edits) + 1)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        first = json.loads((driver.stdout.readline() or "null 0").rsplit(" ", 1)[0])
+        first_line = (driver.stdout.readline() or "null 0 0").rsplit(" ", 2)
+        first, elsewhere = json.loads(first_line[0]), int(first_line[1])
         assert first and len(first) > 50, driver.stderr.read()[-3000:]  # the first build renders every page
+        assert elsewhere == len(first) // 2  # every other one in a second process (pagesplit.py)
         for i, (what, make_edit) in enumerate(edits):
             make_edit()
             driver.stdin.write("next\n")
             driver.stdin.flush()
             line = driver.stdout.readline()
             assert line, f"{what}: {driver.stderr.read()[-3000:]}"
-            changed, converted = json.loads(line.rsplit(" ", 1)[0]), int(line.rsplit(" ", 1)[1])
+            shown, elsewhere, converted = line.rsplit(" ", 2)
+            changed, converted = json.loads(shown), int(converted)
+            assert int(elsewhere) == (len(changed) // 2 if len(changed) >= MIN_PAGES else 0), (what, elsewhere)
             assert 0 < len(changed) < len(first), (what, len(changed))  # some pages, not all
             reference = clean_build(project, tmp_path / f"clean{i}")
             preview = outputs(site)

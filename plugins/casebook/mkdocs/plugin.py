@@ -18,7 +18,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from casebook.core import fields as F
@@ -40,6 +40,7 @@ from casebook.mkdocs.collector import Collector
 from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
 from casebook.mkdocs.navcache import cache_navigation
 from casebook.mkdocs.offline import scrub_theme_assets
+from casebook.mkdocs.pagesplit import split_pages
 from casebook.mkdocs.reproducible import SITEMAP, fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
@@ -123,6 +124,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
         self.side: SideBuild | None = None  # a build's search index and Word files, made on the other core
+        self.page_side: SideBuild | None = None  # the preview's pages rendered on the other core
+        self.pages_elsewhere = 0  # how many, this build (a test checks the preview's first build does)
+        self._nav = None
         self.compiled_templates = CompiledTemplates()  # the preview's: templates not compiled again each rebuild
         self.collector = Collector()  # the cycle collector keeps off what lives through a build (collector.py)
 
@@ -325,17 +329,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 self._rendered[slug] = (self.plan.entries[slug].entry.body, safe)
         return Markup(safe)  # noqa: S704
 
+    @event_priority(-100)  # last: the pages rendered elsewhere get the environment every plugin made
     def on_env(self, env, config, files):
         env.autoescape = autoescaped
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
         if self.previewing:
             env.bytecode_cache = self.compiled_templates
+        if self.incremental:  # the preview's other core renders every other page (pagesplit.py)
+            self.page_side, self.pages_elsewhere = split_pages(files, config, self._nav, env, self.pages.titles)
         return env
 
     def on_nav(self, nav, config, files):
         if self.incremental:
             self.pages.restore_titles(nav.pages)
+        self._nav = nav
         return nav
 
     def on_page_context(self, context, page, config, nav):
@@ -445,7 +453,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return (config.site_url or "/").rstrip("/") + "/"
 
     def on_build_error(self, error):
+        self._pages_rendered_elsewhere(failing=True)
         self.collector.build_ended(collect_when_idle=self.previewing)
+
+    def _pages_rendered_elsewhere(self, failing: bool = False) -> None:
+        """Wait for the preview's other page process (pagesplit.py): its
+        failure fails the build; a build failing anyway only waits for it,
+        so that it writes nothing into the next one."""
+        side, self.page_side = self.page_side, None
+        if side is None:
+            return
+        try:
+            side.result()
+        except SideBuildError as error:
+            if failing:
+                return
+            log.error(error.trace)
+            raise PluginError(f"生成页面时出错（{error}），本次生成不完整；请按上面的错误信息修改后保存，预览会重新生成") from None
 
     def on_post_build(self, config):
         try:
@@ -476,6 +500,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         scrub_theme_assets(Path(config.site_dir), theme_search_enabled="material/search" in config.plugins
                            or "search" in config.plugins, skip=(INDEX_URI,))
         fix_sitemap(Path(config.site_dir), self.source_date_epoch)  # no build date in the output
+        self._pages_rendered_elsewhere()  # rendering while this process made the index
         if self.incremental:
             self.pages.finish(Path(config.site_dir))
             log.info(f"预览：本次重新生成 {len(self.pages.changed)} 个页面")
