@@ -148,3 +148,14 @@ def test_relative_paths_of_a_load_name_files_as_relative_path_does(tmp_path):
             assert relative(path) == relative_path(path, Path(".")), path
     finally:
         os.chdir(old)
+
+
+def test_the_summary_is_the_first_paragraph_however_far_into_the_body():
+    """Cut from the whole body as the site renders it: a paragraph after
+    a long table (no blank line in 2,000 characters) is still found."""
+    from casebook.core.text import summary_from_markdown
+    rows = "\n".join(f"| 第{i}项 | 整改措施落实情况说明{i} |" for i in range(80))
+    body = f"| 事项 | 情况 |\n| --- | --- |\n{rows}\n\n市局扎实推进清廉机关建设。\n"
+    assert len(rows) > 1500
+    assert summary_from_markdown(body) == "市局扎实推进清廉机关建设。"
+    assert summary_from_markdown("| 事项 | 情况 |\n| --- | --- |\n| 甲 | 乙 |\n") == "事项"  # no paragraph: the first block

@@ -101,3 +101,62 @@ def test_side_failure_stops_the_build(tmp_path, monkeypatch):
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "生成搜索索引和汇编 Word 文件时出错" in output and "磁盘已满" in output
+
+
+def _where(item):
+    return item * 2, os.getpid()
+
+
+def test_split_map_maps_every_other_item_in_another_process_in_order():
+    from casebook.mkdocs.sidebuild import split_map
+    mapped = split_map(_where, list(range(7)), at=2)
+    assert [value for value, _ in mapped] == [0, 2, 4, 6, 8, 10, 12]
+    assert {pid for _, pid in mapped[::2]} == {os.getpid()}
+    assert os.getpid() not in {pid for _, pid in mapped[1::2]}
+
+
+def test_split_map_stays_here_below_its_threshold_or_when_asked(monkeypatch):
+    from casebook.mkdocs.sidebuild import split_map
+    assert {pid for _, pid in split_map(_where, [1, 2, 3], at=4)} == {os.getpid()}
+    monkeypatch.setenv("CASEBOOK_JOBS", "1")
+    assert {pid for _, pid in split_map(_where, [1, 2, 3], at=1)} == {os.getpid()}
+    assert split_map(_where, [], at=0) == []
+
+
+def test_split_map_failure_elsewhere_comes_back():
+    from casebook.mkdocs.sidebuild import split_map
+
+    def fails_on_odd(item):
+        if item % 2:
+            raise ValueError(f"第 {item} 项坏了")
+        return item
+
+    with pytest.raises(SideBuildError, match="第 1 项坏了"):
+        split_map(fails_on_odd, [0, 1, 2, 3], at=1)
+
+
+def test_summaries_rendered_on_two_cores_give_the_same_site(tmp_path):
+    """The bodies a build renders for the automatic summaries (and keeps for
+    the index and the Word files) are split between two processes from 200
+    of them on. Here the sample library's entries lose their given
+    summaries, the threshold is lowered to 1 in the build process (through
+    an import hook), and the site is the one a build in one process makes."""
+    import re
+
+    from conftest import copy_project
+    (tmp_path / "p").mkdir()
+    project = copy_project(tmp_path / "p", with_entries=True)
+    for path in project.glob("cases/*/*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\nsummary: [^|>\n][^\n]*", "", text, count=1), encoding="utf-8")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import casebook.mkdocs.sidebuild as s\n"
+        "s.SPLIT_AT = 1\n", encoding="utf-8")
+    env = {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
+    split, single = tmp_path / "split", tmp_path / "single"
+    for site, extra in ((split, env), (single, {"CASEBOOK_JOBS": "1"})):
+        result = run_mkdocs_build(project, site, env=extra)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert _differences(split, single) == []

@@ -13,11 +13,12 @@ from casebook.core import fields as F
 from casebook.core.compilations import FILE_NAME as COMPILATIONS_FILE
 from casebook.core.compilations import DeclaredCompilation, read_compilations
 from casebook.core.entry import Entry, read_entry_file
+from casebook.core.htmlsafe import sanitise_html
 from casebook.core.parsecache import ParseCache
 from casebook.core.paths import RelativePaths, relative_path
 from casebook.core.problems import Problem
 from casebook.core.scan import scan_cases
-from casebook.core.text import default_renderer, summary_from_markdown
+from casebook.core.text import default_renderer, summary_from_html
 from casebook.core.vocab import Vocabularies, Vocabulary, load_vocabularies
 
 PROFILES = ("internal", "public")
@@ -58,11 +59,14 @@ def entry_files(cases_dir: Path) -> list[Path]:
 
 def load_library(root: Path, cases_dir: Path | None = None, profile: str = "internal",
                  include_drafts: bool = True, render: Callable[[str], str] | None = None,
-                 show_drafts: bool = False, cache: ParseCache | None = None) -> Library:
+                 show_drafts: bool = False, cache: ParseCache | None = None,
+                 render_many: Callable[[list[str]], list[str]] | None = None) -> Library:
     """Read and check everything. A build passes ``include_drafts=False``: a
     draft is work in progress and its problems must not break the site.
     ``render`` turns Markdown into HTML the way the site does; automatic
-    summaries are cut from its (sanitised) text. ``show_drafts`` (the local
+    summaries are cut from its (sanitised) text; ``render_many``, if given,
+    does that for a list of bodies at once (the build renders them on both
+    cores and keeps them for the index and the Word files). ``show_drafts`` (the local
     preview only, never the public profile) lets drafts that parse be shown.
     ``cache`` (the preview's) reuses what unchanged files gave last time."""
     show_drafts = show_drafts and profile == "internal"
@@ -103,14 +107,20 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
             continue
         entries.append(entry)
     shown = {e.slug for e in entries}
-    render = render or default_renderer()  # one Markdown instance for every summary, not one each
+    if render_many is None:
+        render = render or default_renderer()  # one Markdown instance for every summary, not one each
+        render_many = lambda bodies: [sanitise_html(render(body)) for body in bodies]  # noqa: E731
+    # the bodies whose summary is the start of the body (the preview's cache knows those it cut before)
+    pending = list(dict.fromkeys(e.body for e in entries
+                                 if not e.summary_given and (cache is None or cache.known_summary(e.body) is None)))
+    html = dict(zip(pending, render_many(pending)))
     finished = []
     for entry in entries:
         related = [s for s in entry.related if s in shown]
         summary = entry.summary
         if not entry.summary_given:
-            summary = (cache.summary(entry.body, lambda body: summary_from_markdown(body, render)) if cache
-                       else summary_from_markdown(entry.body, render))
+            summary = (cache.summary(entry.body, lambda body: summary_from_html(html[body])) if cache
+                       else summary_from_html(html[entry.body]))
         if cache is not None:  # the cache's entries are shared: it finishes a copy (or last load's)
             entry = cache.finish(entry, related, summary)
         else:

@@ -215,10 +215,18 @@ class ParseCache:
             del self._files[key]
 
     def summary(self, body: str, make: Callable[[str], str]) -> str:
-        key = hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
+        key = _body_key(body)
         if key not in self._summaries:
             self._summaries[key] = make(body)
         return self._summaries[key]
+
+    def known_summary(self, body: str) -> str | None:
+        """The summary cut from ``body`` before, if any."""
+        return self._summaries.get(_body_key(body))
+
+
+def _body_key(body: str) -> str:
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass

@@ -44,7 +44,7 @@ from casebook.mkdocs.pagesplit import split_pages
 from casebook.mkdocs.reproducible import SITEMAP, fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
-from casebook.mkdocs.sidebuild import SideBuild, SideBuildError
+from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, split_map
 from casebook.mkdocs.templatecache import CompiledTemplates
 from casebook.search import INDEX_URI, IndexWriter, KeysCache, build_index
 from casebook.search.records import SearchRecord, make_record
@@ -173,11 +173,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         config.extra_css.append(self.search_assets.style)
 
     def on_pre_build(self, config):
+        # bodies as HTML by their Markdown: the preview keeps last build's (those still in use)
+        self._bodies_before = self._bodies if self.incremental else {}
+        self._bodies: dict[str, str] = {}
+        self.bodies_converted = 0  # this build's, by _body_html (a test checks the preview keeps them)
         # Before MkDocs cleans or writes site_dir: a build that must fail
         # fails here, leaving nothing (and no hidden entry) behind.
-        self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=self.previewing,
-                                    render=self.render, show_drafts=self.previewing,
-                                    cache=self.parse_cache if self.previewing else None)
+        try:
+            self.library = load_library(self.root, self.cases_dir, profile=self.profile,
+                                        include_drafts=self.previewing, render=self.render,
+                                        show_drafts=self.previewing, render_many=self._bodies_html,
+                                        cache=self.parse_cache if self.previewing else None)
+        except SideBuildError as error:
+            log.error(error.trace)
+            raise PluginError(f"生成条目摘要时出错（{error}），未生成站点；请把上面的错误信息交给维护人员") from None
         problems = self.library.problems
         for problem in problems:
             log.warning(problem.format())
@@ -199,10 +208,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # the newest change in the library (git), never the clock (reproducible).
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
         self.printed = When(printed, chinese_date(printed))  # both "" when no date is known
-        # bodies as HTML by their Markdown: the preview keeps last build's (those still in use)
-        self._bodies_before = self._bodies if self.incremental else {}
-        self._bodies: dict[str, str] = {}
-        self.bodies_converted = 0  # this build's, by _body_html (a test checks the preview keeps them)
         self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
         if self.incremental and self.reuse_page_bodies:
             self._keep_page_bodies()
@@ -417,14 +422,29 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """An entry's body as the site renders it, sanitised; kept for the
         other compilations that hold the same entry, and in the preview for
         the next build while the body stays the same."""
-        html = self._bodies.get(entry.body)
+        return self._body_html_of(entry.body)
+
+    def _body_html_of(self, body: str) -> str:
+        html = self._bodies.get(body)
         if html is None:
-            html = self._bodies_before.get(entry.body)
+            html = self._bodies_before.get(body)
             if html is None:
-                html = sanitise_html(self.render(entry.body))
+                html = self._render_safe(body)
                 self.bodies_converted += 1
-            self._bodies[entry.body] = html
+            self._bodies[body] = html
         return html
+
+    def _bodies_html(self, bodies: list[str]) -> list[str]:
+        """``_body_html`` of several bodies (for their summaries), those not
+        rendered yet rendered on both cores (sidebuild.split_map); kept for
+        the pages, the index and the Word files that read them too."""
+        new = [b for b in dict.fromkeys(bodies) if b not in self._bodies and b not in self._bodies_before]
+        self._bodies.update(zip(new, split_map(self._render_safe, new)))
+        self.bodies_converted += len(new)
+        return [self._body_html_of(body) for body in bodies]
+
+    def _render_safe(self, body: str) -> str:
+        return sanitise_html(self.render(body))
 
     def _body_for(self, entry, page_url: str) -> str:
         """The body for another page than the entry's (a compilation at
