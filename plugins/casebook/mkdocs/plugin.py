@@ -303,6 +303,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                            vocabs, self.plan.home if uri == "index.md" else None)
             self.pages.track(file, prints.of(made_of))
 
+    def on_page_read_source(self, page, config):
+        # An entry's page gets its Markdown from the core (on_page_markdown):
+        # MkDocs need not read the file again nor parse its front matter.
+        return "" if page.file.src_uri in self.entry_uris else None
+
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
         if uri in self.entry_uris:
