@@ -44,6 +44,7 @@ from casebook.mkdocs.pagesplit import split_pages
 from casebook.mkdocs.reproducible import SITEMAP, fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
+from casebook.mkdocs.sharedmarkdown import SharedMarkdown
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, split_map
 from casebook.mkdocs.templatecache import CompiledTemplates
 from casebook.search import INDEX_URI, IndexWriter, KeysCache, build_index
@@ -128,6 +129,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages_elsewhere = 0  # how many, this build (a test checks the preview's first build does)
         self._nav = None
         self.compiled_templates = CompiledTemplates()  # the preview's: templates not compiled again each rebuild
+        self.shared_markdown = SharedMarkdown()  # one converter for every entry page, not one each
         self.collector = Collector()  # the cycle collector keeps off what lives through a build (collector.py)
 
     def on_startup(self, *, command, dirty):
@@ -179,14 +181,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.bodies_converted = 0  # this build's, by _body_html (a test checks the preview keeps them)
         # Before MkDocs cleans or writes site_dir: a build that must fail
         # fails here, leaving nothing (and no hidden entry) behind.
-        try:
-            self.library = load_library(self.root, self.cases_dir, profile=self.profile,
-                                        include_drafts=self.previewing, render=self.render,
-                                        show_drafts=self.previewing, render_many=self._bodies_html,
-                                        cache=self.parse_cache if self.previewing else None)
-        except SideBuildError as error:
-            log.error(error.trace)
-            raise PluginError(f"生成条目摘要时出错（{error}），未生成站点；请把上面的错误信息交给维护人员") from None
+        self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=self.previewing,
+                                    render=self.render, show_drafts=self.previewing,
+                                    render_many=self._rendered_bodies,
+                                    cache=self.parse_cache if self.previewing else None)
         problems = self.library.problems
         for problem in problems:
             log.warning(problem.format())
@@ -199,6 +197,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               f"运行 casebook check 可再次检查。")
         if problems:
             log.warning(f"共发现 {len(problems)} 处内容问题；有问题的条目暂不生成页面。运行 casebook check 可再次检查。")
+        if not self.previewing:  # the index and Word files on the other core read every body: rendered here, on both
+            self._rendered_bodies([entry.body for entry in self.library.entries])
         dates = file_dates(self.root, [e.path for e in self.library.entries],
                            self.cases_dir.relative_to(self.root).as_posix() if self.cases_dir.is_relative_to(self.root)
                            else str(self.cases_dir))
@@ -316,6 +316,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # the front matter (any key, e.g. `template:`) is discarded.
             page.meta.clear()
             page.meta.update(title=entry.title, template="casebook/entry.html")
+            self.shared_markdown.use(page)
             return entry.body
         planned = self.plan.page_data(uri)
         if planned is not None:
@@ -439,12 +440,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._bodies[body] = html
         return html
 
-    def _bodies_html(self, bodies: list[str]) -> list[str]:
-        """``_body_html`` of several bodies (for their summaries), those not
-        rendered yet rendered on both cores (sidebuild.split_map); kept for
-        the pages, the index and the Word files that read them too."""
+    def _rendered_bodies(self, bodies: list[str]) -> list[str]:
+        """``_body_html`` of several bodies (for their summaries; a build's
+        for the index and the Word files), those not rendered yet rendered
+        on both cores (sidebuild.split_map) and kept."""
         new = [b for b in dict.fromkeys(bodies) if b not in self._bodies and b not in self._bodies_before]
-        self._bodies.update(zip(new, split_map(self._render_safe, new)))
+        try:
+            self._bodies.update(zip(new, split_map(self._render_safe, new)))
+        except SideBuildError as error:
+            log.error(error.trace)
+            raise PluginError(f"转换条目正文时出错（{error}），未生成站点；请把上面的错误信息交给维护人员") from None
         self.bodies_converted += len(new)
         return [self._body_html_of(body) for body in bodies]
 
