@@ -1,7 +1,9 @@
 """sharedmarkdown.SharedMarkdown renders pages one after another on one
 converter exactly as MkDocs' own Page.render renders each on a new one
 (with the site's Markdown extensions): nothing one page leaves -- footnotes,
-headings and their ids, references, raw HTML, links -- reaches the next."""
+headings and their ids, references, raw HTML, links -- reaches the next;
+and a page that takes its body converted ahead (without its links) is the
+page MkDocs renders, where that body has no link and no image."""
 
 from __future__ import annotations
 
@@ -54,20 +56,52 @@ def test_one_converter_renders_a_sequence_of_pages_as_mkdocs_does(tmp_path, leve
     before = log.level
     log.setLevel(level)
     shared = SharedMarkdown()
+    plain = 0
     try:
         for uri in uris * 2:  # and again: the converter is not fresh the second time round
             states = []
-            for share in (False, True):
+            for way in ("mkdocs", "shared", "ahead"):
                 page = Page(None, files.get_file_from_path(uri), config)
                 page.read_source(config)
-                if share:
+                if way == "shared":
                     shared.use(page)
+                elif way == "ahead":
+                    ahead = shared.convert(page.markdown, config)
+                    plain += ahead.plain
+                    shared.use(page, ahead, page.markdown)
                 page.render(config, files)
                 states.append(_state(page))
             assert states[1] == states[0], uri
+            assert states[2] == states[0], uri
     finally:
         log.setLevel(before)
     assert shared._md is not None  # it was used
+    assert 0 < plain < len(uris) * 2  # both kinds of body were met
+
+
+def test_links_and_images_are_never_plain(tmp_path):
+    config = load_config(config_file=str(copy_project(tmp_path) / "mkdocs.yml"))
+    shared = SharedMarkdown()
+    for body in ("[链接](a.md)", "![图](a.png)", "注释[^1]\n\n[^1]: 一", "<https://example.org>", "[r]\n\n[r]: #x"):
+        assert not shared.convert(body, config).plain, body
+    assert shared.convert("# 标题\n\n正文 {#id}\n\n| 甲 |\n| --- |\n| 乙 |\n", config).plain
+
+
+def test_a_page_whose_markdown_changed_after_is_converted_again(tmp_path):
+    """Another plugin may change the Markdown after Casebook gave it: the
+    conversion made ahead of the old text is not taken."""
+    project = copy_project(tmp_path)
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "p.md").write_text("旧的正文", encoding="utf-8")
+    files = Files([File("p.md", str(tmp_path / "source"), config.site_dir, config.use_directory_urls)])
+    shared = SharedMarkdown()
+    page = Page(None, files.get_file_from_path("p.md"), config)
+    page.read_source(config)
+    shared.use(page, shared.convert("旧的正文", config), "旧的正文")
+    page.markdown = "新的正文"
+    page.render(config, files)
+    assert page.content == "<p>新的正文</p>"
 
 
 def test_a_new_configuration_gets_a_new_converter(tmp_path):

@@ -160,3 +160,35 @@ def test_summaries_rendered_on_two_cores_give_the_same_site(tmp_path):
         result = run_mkdocs_build(project, site, env=extra)
         assert result.returncode == 0, result.stdout + result.stderr
     assert _differences(split, single) == []
+
+
+def test_a_shared_queue_gives_every_item_to_exactly_one_process():
+    from casebook.mkdocs.sidebuild import SharedQueue
+    queue = SharedQueue(list(range(500)))
+    theirs = SideBuild(lambda: list(queue), fork=True)
+    mine = list(queue)
+    taken = theirs.result()
+    assert sorted(mine + taken) == list(range(500))  # each once, none lost
+    assert mine == sorted(mine) and taken == sorted(taken)  # in order, whoever asks
+
+
+def test_a_word_file_failure_in_either_process_stops_the_build(tmp_path):
+    """The Word files are made by whichever process is free (the other one
+    after the index, this one after the pages): a failure in either stops
+    the build with a Chinese message."""
+    from conftest import copy_project
+    (tmp_path / "p").mkdir()
+    project = copy_project(tmp_path / "p", with_entries=True)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import casebook.mkdocs.plugin as p\n"
+        "def broken(*a, **k):\n"
+        "    raise OSError('磁盘已满')\n"
+        "p.compilation_docx = broken\n", encoding="utf-8")
+    env = {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
+    result = run_mkdocs_build(project, tmp_path / "site", env=env, strict=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Word 文件时出错" in output and "磁盘已满" in output
+    assert "Traceback" not in output.strip().splitlines()[-1]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
 from pathlib import Path
 
-import markdown as markdown_lib
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -44,8 +44,8 @@ from casebook.mkdocs.pagesplit import split_pages
 from casebook.mkdocs.reproducible import SITEMAP, fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
-from casebook.mkdocs.sharedmarkdown import SharedMarkdown
-from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, split_map
+from casebook.mkdocs.sharedmarkdown import Converted, SharedMarkdown
+from casebook.mkdocs.sidebuild import SharedQueue, SideBuild, SideBuildError, split_map
 from casebook.mkdocs.templatecache import CompiledTemplates
 from casebook.search import INDEX_URI, IndexWriter, KeysCache, build_index
 from casebook.search.records import SearchRecord, make_record
@@ -125,6 +125,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
         self.side: SideBuild | None = None  # a build's search index and Word files, made on the other core
+        self.word_queue = SharedQueue([])  # a build's Word files, for whichever process is free first
+        self.word_files_made = 0  # by this process, from the queue
         self.page_side: SideBuild | None = None  # the preview's pages rendered on the other core
         self.pages_elsewhere = 0  # how many, this build (a test checks the preview's first build does)
         self._nav = None
@@ -149,8 +151,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.source_date_epoch = source_date_epoch(os.environ)
         except ValueError as error:
             raise PluginError(str(error)) from None
-        md = markdown_lib.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
-        self.render = lambda text: md.reset().convert(text)  # the site's Markdown, for summaries
+        self._site_config = config  # the Markdown extensions bodies are converted with (before MkDocs reads a page)
         root = Path(config.config_file_path).parent
         self.cases_dir = (root / self.config.cases_dir).resolve()
         self.root = root.resolve()
@@ -178,12 +179,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # bodies as HTML by their Markdown: the preview keeps last build's (those still in use)
         self._bodies_before = self._bodies if self.incremental else {}
         self._bodies: dict[str, str] = {}
+        self._converted: dict[str, Converted] = {}  # this build's bodies converted ahead, for their pages
         self.bodies_converted = 0  # this build's, by _body_html (a test checks the preview keeps them)
         # Before MkDocs cleans or writes site_dir: a build that must fail
         # fails here, leaving nothing (and no hidden entry) behind.
         self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=self.previewing,
-                                    render=self.render, show_drafts=self.previewing,
-                                    render_many=self._rendered_bodies,
+                                    show_drafts=self.previewing, render_many=self._rendered_bodies,
                                     cache=self.parse_cache if self.previewing else None)
         problems = self.library.problems
         for problem in problems:
@@ -255,6 +256,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                     files.append(File.generated(config, printable.docx_uri,
                                                 content=self._word_file(printable, config)))
         else:  # a build makes them on the other core while MkDocs renders the pages (sidebuild.py)
+            self.word_queue = SharedQueue([p for comp in self.plan.compilations for p in comp.printable])
             self.side = SideBuild(lambda: self._side_work(config))
         if self.incremental:
             # no one crawls the local preview: no sitemap of every page on
@@ -272,15 +274,35 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return self._schemas_made[1]
 
     def _side_work(self, config):
-        """A build's search index and Word files, written into the site
+        """A build's search index, then the Word files the build's own
+        process has not taken (``_word_files``), written into the site
         folder (the pages never link to them through MkDocs' files)."""
+        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI, self._body_html)
+        self._word_files(config)
+        return stats
+
+    def _word_files(self, config) -> None:
+        """The build's compilations' Word files still in the queue, each
+        taken by this process or the other (the same bytes either way:
+        tests/test_side_build.py)."""
         site_dir = Path(config.site_dir)
-        for comp in self.plan.compilations:
-            for printable in comp.printable:
-                target = site_dir / printable.docx_uri
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(self._word_file(printable, config))
-        return build_index(self.library, site_dir / INDEX_URI, self._body_html)
+        for printable in self.word_queue:
+            target = site_dir / printable.docx_uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self._word_file(printable, config))
+            self.word_files_made += 1
+
+    def _word_files_here(self, config) -> int:
+        """The pages are done: this process takes Word files from the queue
+        while the other makes the index; how many it made."""
+        before = self.word_files_made
+        try:
+            self._word_files(config)
+        except Exception as error:  # noqa: BLE001 - the build stops with a message, not a traceback
+            log.error(traceback.format_exc())
+            raise PluginError(f"生成汇编 Word 文件时出错（{type(error).__name__}: {error}），本次生成不完整；"
+                              f"请把上面的错误信息交给维护人员") from None
+        return self.word_files_made - before
 
     def _track_pages(self, files: Files, config) -> None:
         """Fingerprint every page by what it is made from (see incremental.py)."""
@@ -316,7 +338,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # the front matter (any key, e.g. `template:`) is discarded.
             page.meta.clear()
             page.meta.update(title=entry.title, template="casebook/entry.html")
-            self.shared_markdown.use(page)
+            self.shared_markdown.use(page, self._converted.get(entry.body), entry.body)
             return entry.body
         planned = self.plan.page_data(uri)
         if planned is not None:
@@ -332,12 +354,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_page_content(self, html, page, config, files):
         # Every body, the editors' and the guide's (whose tables carry
         # vocabulary values), is sanitised; only then is it markup.
-        safe = sanitise_html(html)
         if page.file.src_uri in self.entry_uris:  # for compilations and the preview's index: not rendered twice
             slug = self.entry_uris[page.file.src_uri]
+            body = self.plan.entries[slug].entry.body
+            ahead = self._converted.get(body)  # the page took the body converted ahead: sanitised then
+            safe = self._bodies[body] if ahead is not None and html is ahead.html else sanitise_html(html)
             self._page_bodies[slug] = safe
             if self.incremental:
-                self._rendered[slug] = (self.plan.entries[slug].entry.body, safe)
+                self._rendered[slug] = (body, safe)
+        else:
+            safe = sanitise_html(html)
         return Markup(safe)  # noqa: S704
 
     @event_priority(-100)  # last: the pages rendered elsewhere get the environment every plugin made
@@ -446,15 +472,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         on both cores (sidebuild.split_map) and kept."""
         new = [b for b in dict.fromkeys(bodies) if b not in self._bodies and b not in self._bodies_before]
         try:
-            self._bodies.update(zip(new, split_map(self._render_safe, new)))
+            for body, (converted, safe) in zip(new, split_map(self._convert, new)):
+                self._converted[body], self._bodies[body] = converted, safe
         except SideBuildError as error:
             log.error(error.trace)
             raise PluginError(f"转换条目正文时出错（{error}），未生成站点；请把上面的错误信息交给维护人员") from None
         self.bodies_converted += len(new)
         return [self._body_html_of(body) for body in bodies]
 
+    def _convert(self, body: str) -> tuple[Converted, str]:
+        """The body converted as for its page (sharedmarkdown.py), and sanitised."""
+        converted = self.shared_markdown.convert(body, self._site_config)
+        return converted, sanitise_html(converted.html)
+
     def _render_safe(self, body: str) -> str:
-        return sanitise_html(self.render(body))
+        return sanitise_html(self.shared_markdown.convert(body, self._site_config).html)
 
     def _body_for(self, entry, page_url: str) -> str:
         """The body for another page than the entry's (a compilation at
@@ -509,6 +541,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _finish(self, config):
         if self.side is not None:
+            here = self._word_files_here(config) if self.side.forked else 0
             try:
                 stats = self.side.result()
             except SideBuildError as error:
@@ -518,7 +551,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             finally:
                 side, self.side = self.side, None
             log.info(f"搜索索引和汇编 Word 文件用时 {side.seconds:.1f} 秒"
-                     f"{'（另一进程）' if side.forked else ''}，页面生成后又等待 {side.waited:.1f} 秒")
+                     f"{'（另一进程）' if side.forked else ''}，页面生成后又等待 {side.waited:.1f} 秒"
+                     f"{f'；其间本进程生成了其中 {here} 个 Word 文件' if here else ''}")
         else:
             if self.incremental:
                 self._body_texts.next_build()

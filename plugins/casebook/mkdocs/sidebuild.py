@@ -107,3 +107,23 @@ def split_map(function: Callable[[object], object], items: list, at: int | None 
     mapped[::2] = map(function, items[::2])
     mapped[1::2] = theirs.result()
     return mapped
+
+
+class SharedQueue:
+    """``items`` for the processes forked after it was made: each item is
+    taken by exactly one of them, in order, whoever asks first (the Word
+    files: the other process makes them after the search index, the build's
+    own after its pages, so neither waits for the other with work left)."""
+
+    def __init__(self, items: list):
+        self.items = items
+        self._next = multiprocessing.Value("q", 0)  # shared memory with its own lock, inherited by a fork
+
+    def __iter__(self):
+        while True:
+            with self._next.get_lock():
+                taken = self._next.value
+                self._next.value = taken + 1
+            if taken >= len(self.items):
+                return
+            yield self.items[taken]
