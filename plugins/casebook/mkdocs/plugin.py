@@ -483,7 +483,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _convert(self, body: str) -> tuple[Converted, str]:
         """The body converted as for its page (sharedmarkdown.py), and sanitised."""
         converted = self.shared_markdown.convert(body, self._site_config)
-        return converted, sanitise_html(converted.html)
+        safe = sanitise_html(converted.html)
+        return converted, (converted.html if safe == converted.html else safe)  # mostly the same: one copy kept
 
     def _render_safe(self, body: str) -> str:
         return sanitise_html(self.shared_markdown.convert(body, self._site_config).html)
