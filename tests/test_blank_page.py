@@ -13,16 +13,7 @@ from mkdocs.structure.pages import Page
 
 from casebook.mkdocs.blankpage import skip_markdown
 from conftest import copy_project
-
-
-def _toc(items) -> list:
-    return [(item.title, item.id, item.level, _toc(item.children)) for item in items]
-
-
-def _state(page: Page) -> dict:
-    state = {k: v for k, v in vars(page).items() if k != "render"}
-    state["toc"] = _toc(page.toc)
-    return state
+from pagestate import page_state
 
 
 @pytest.mark.parametrize("markdown", ["", "\n  \n\t\n", "# 标题\n\n正文，[链接](../../other.md#x)。\n"])
@@ -47,7 +38,7 @@ def test_skipping_the_converter_leaves_the_page_as_mkdocs_renders_it(tmp_path, m
             if skip:
                 skip_markdown(page)
             page.render(config, files)
-            rendered.append(_state(page))
+            rendered.append(page_state(page))
     finally:
         log.setLevel(before)
     assert rendered[1] == rendered[0]

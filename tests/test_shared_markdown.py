@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 
 from casebook.mkdocs.sharedmarkdown import SharedMarkdown
 from conftest import ROOT, copy_project
+from pagestate import page_state
 
 BODIES = [
     "# 标题\n\n正文[^1]，[链接](../other.md#x)，![图](../img.png)。\n\n[^1]: 注释一\n\n## 做法\n\n### 做法\n",
@@ -25,16 +26,6 @@ BODIES = [
     "",
     "# 标题\n\n同名标题再来一次，[^2] 引用不存在的注释。\n",
 ]
-
-
-def _toc(items) -> list:
-    return [(item.title, item.id, item.level, _toc(item.children)) for item in items]
-
-
-def _state(page: Page) -> dict:
-    state = {k: v for k, v in vars(page).items() if k != "render"}
-    state["toc"] = _toc(page.toc)
-    return state
 
 
 @pytest.mark.parametrize("level", [logging.WARNING, logging.DEBUG])
@@ -70,7 +61,7 @@ def test_one_converter_renders_a_sequence_of_pages_as_mkdocs_does(tmp_path, leve
                     plain += ahead.plain
                     shared.use(page, ahead, page.markdown)
                 page.render(config, files)
-                states.append(_state(page))
+                states.append(page_state(page))
             assert states[1] == states[0], uri
             assert states[2] == states[0], uri
     finally:

@@ -24,6 +24,21 @@ def _differences(a, b) -> list[str]:
     return found
 
 
+def _hooked(tmp_path, code: str) -> dict:
+    """The environment of a build process that first runs ``code`` (an
+    import hook: sitecustomize on PYTHONPATH), e.g. to break one function."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(code, encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
+
+
+def _sample_project(tmp_path):
+    from conftest import copy_project
+    (tmp_path / "p").mkdir()
+    return copy_project(tmp_path / "p", with_entries=True)
+
+
 def test_forked_work_returns_its_value():
     side = SideBuild(lambda: {"pid": os.getpid(), "value": [1, 2, 3]}, fork=True)
     assert side.forked
@@ -78,29 +93,25 @@ def test_forked_build_equals_one_process_build(built_site, tmp_path):
     assert _differences(built_site, single) == []
 
 
-def test_side_failure_stops_the_build(tmp_path, monkeypatch):
-    """An error in the forked work fails the build with a Chinese message,
-    no traceback as the last word."""
-    from conftest import copy_project
-    (tmp_path / "p").mkdir()
-    project = copy_project(tmp_path / "p", with_entries=True)
-    # A compilations.yml naming a Word title no file system takes would be
-    # contrived; break the index writer instead, in the child only, through
-    # an import hook the build process loads (sitecustomize on PYTHONPATH).
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(
-        "import casebook.search as s\n"
-        "def broken(*a, **k):\n"
-        "    raise OSError('磁盘已满')\n"
-        "s.build_index = broken\n"
-        "import casebook.mkdocs.plugin as p\n"
-        "p.build_index = broken\n", encoding="utf-8")
-    env = {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
+@pytest.mark.parametrize("broken, message", [
+    # a compilations.yml naming a Word title no file system takes would be contrived: break the function instead
+    ("build_index", "生成搜索索引和汇编 Word 文件时出错"),  # in the other process only
+    ("compilation_docx", "Word 文件时出错"),  # whichever process is free makes the Word files: in either
+])
+def test_a_failure_in_either_process_stops_the_build(tmp_path, broken, message):
+    """An error in the forked work, or in the Word files this process
+    makes after its pages, fails the build with a Chinese message, no
+    traceback as the last word."""
+    project = _sample_project(tmp_path)
+    env = _hooked(tmp_path, "import casebook.mkdocs.plugin as p\n"
+                            "def broken(*a, **k):\n"
+                            "    raise OSError('磁盘已满')\n"
+                            f"p.{broken} = broken\n")
     result = run_mkdocs_build(project, tmp_path / "site", env=env, strict=False)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "生成搜索索引和汇编 Word 文件时出错" in output and "磁盘已满" in output
+    assert message in output and "磁盘已满" in output
+    assert "Traceback" not in output.strip().splitlines()[-1]
 
 
 def _where(item):
@@ -143,18 +154,11 @@ def test_summaries_rendered_on_two_cores_give_the_same_site(tmp_path):
     an import hook), and the site is the one a build in one process makes."""
     import re
 
-    from conftest import copy_project
-    (tmp_path / "p").mkdir()
-    project = copy_project(tmp_path / "p", with_entries=True)
+    project = _sample_project(tmp_path)
     for path in project.glob("cases/*/*.md"):
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(r"\nsummary: [^|>\n][^\n]*", "", text, count=1), encoding="utf-8")
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(
-        "import casebook.mkdocs.sidebuild as s\n"
-        "s.SPLIT_AT = 1\n", encoding="utf-8")
-    env = {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
+    env = _hooked(tmp_path, "import casebook.mkdocs.sidebuild as s\ns.SPLIT_AT = 1\n")
     split, single = tmp_path / "split", tmp_path / "single"
     for site, extra in ((split, env), (single, {"CASEBOOK_JOBS": "1"})):
         result = run_mkdocs_build(project, site, env=extra)
@@ -170,25 +174,3 @@ def test_a_shared_queue_gives_every_item_to_exactly_one_process():
     taken = theirs.result()
     assert sorted(mine + taken) == list(range(500))  # each once, none lost
     assert mine == sorted(mine) and taken == sorted(taken)  # in order, whoever asks
-
-
-def test_a_word_file_failure_in_either_process_stops_the_build(tmp_path):
-    """The Word files are made by whichever process is free (the other one
-    after the index, this one after the pages): a failure in either stops
-    the build with a Chinese message."""
-    from conftest import copy_project
-    (tmp_path / "p").mkdir()
-    project = copy_project(tmp_path / "p", with_entries=True)
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(
-        "import casebook.mkdocs.plugin as p\n"
-        "def broken(*a, **k):\n"
-        "    raise OSError('磁盘已满')\n"
-        "p.compilation_docx = broken\n", encoding="utf-8")
-    env = {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
-    result = run_mkdocs_build(project, tmp_path / "site", env=env, strict=False)
-    assert result.returncode != 0
-    output = result.stdout + result.stderr
-    assert "Word 文件时出错" in output and "磁盘已满" in output
-    assert "Traceback" not in output.strip().splitlines()[-1]

@@ -3,10 +3,13 @@
 The search index and the compilations' Word files are made from the library
 and the entries' bodies, never from the rendered pages, so a forked process
 can write them into the site folder while the main process renders; the
-build waits for it at the end (``SideBuild.result``). Where a process cannot
-be forked (Windows, macOS's default), or ``CASEBOOK_JOBS=1`` asks for one
-process, the work runs in the build's own process at that point instead:
-the output is the same either way (tests/test_side_build.py).
+build waits for it at the end (``SideBuild.result``). The Word files are
+taken from a ``SharedQueue`` by whichever process is free first (the other
+after the index, this one after the pages). Before the fork, the bodies are
+converted on both cores (``split_map``). Where a process cannot be forked
+(Windows, macOS's default), or ``CASEBOOK_JOBS=1`` asks for one process, the
+work runs in the build's own process at that point instead: the output is
+the same either way (tests/test_side_build.py).
 """
 
 from __future__ import annotations
