@@ -491,7 +491,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return converted, (converted.html if safe == converted.html else safe)  # mostly the same: one copy kept
 
     def _render_safe(self, body: str) -> str:
-        return sanitise_html(self.shared_markdown.convert(body, self._site_config).html)
+        return self._convert(body)[1]
 
     def _body_for(self, entry, page_url: str) -> str:
         """The body for another page than the entry's (a compilation at
