@@ -3,6 +3,7 @@ once per session, and that build served on 127.0.0.1."""
 
 from __future__ import annotations
 
+import filecmp
 import functools
 import http.server
 import os
@@ -48,6 +49,34 @@ def copy_project(dest: Path, with_entries: bool = False) -> Path:
         for folder in ("practices", "warnings", "reports"):
             (cases / folder).mkdir()
     return dest
+
+
+def site_differences(a: Path, b: Path) -> list[str]:
+    """The files that are in only one of two sites or differ between them."""
+    found = []
+
+    def walk(cmp, prefix=""):
+        found.extend(prefix + name for name in cmp.left_only + cmp.right_only + cmp.diff_files + cmp.funny_files)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, prefix + name + "/")
+
+    walk(filecmp.dircmp(a, b, ignore=[]))
+    return found
+
+
+def hooked_env(tmp_path: Path, code: str) -> dict:
+    """The environment of a build process that first runs ``code`` (an
+    import hook: sitecustomize on PYTHONPATH), e.g. to break one function."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(code, encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
+
+
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of the project with its sample entries, in ``tmp_path``/p."""
+    (tmp_path / "p").mkdir()
+    return copy_project(tmp_path / "p", with_entries=True)
 
 
 @pytest.fixture

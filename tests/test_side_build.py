@@ -4,39 +4,11 @@ and a failure there stops the build with a Chinese message."""
 
 from __future__ import annotations
 
-import filecmp
 import os
 
 import pytest
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, can_fork
-from conftest import ROOT, run_mkdocs_build
-
-
-def _differences(a, b) -> list[str]:
-    found = []
-
-    def walk(cmp, prefix=""):
-        found.extend(prefix + name for name in cmp.left_only + cmp.right_only + cmp.diff_files + cmp.funny_files)
-        for name, sub in cmp.subdirs.items():
-            walk(sub, prefix + name + "/")
-
-    walk(filecmp.dircmp(a, b, ignore=[]))
-    return found
-
-
-def _hooked(tmp_path, code: str) -> dict:
-    """The environment of a build process that first runs ``code`` (an
-    import hook: sitecustomize on PYTHONPATH), e.g. to break one function."""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(code, encoding="utf-8")
-    return {"PYTHONPATH": os.pathsep.join([str(hook), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")])}
-
-
-def _sample_project(tmp_path):
-    from conftest import copy_project
-    (tmp_path / "p").mkdir()
-    return copy_project(tmp_path / "p", with_entries=True)
+from conftest import ROOT, hooked_env, run_mkdocs_build, sample_project, site_differences
 
 
 def test_forked_work_returns_its_value():
@@ -90,7 +62,7 @@ def test_forked_build_equals_one_process_build(built_site, tmp_path):
     result = run_mkdocs_build(ROOT, single, env={"CASEBOOK_JOBS": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert any(single.glob("compilations/**/*.docx")) and (single / "assets/casebook/search/manifest.json").exists()
-    assert _differences(built_site, single) == []
+    assert site_differences(built_site, single) == []
 
 
 @pytest.mark.parametrize("broken, message", [
@@ -102,8 +74,8 @@ def test_a_failure_in_either_process_stops_the_build(tmp_path, broken, message):
     """An error in the forked work, or in the Word files this process
     makes after its pages, fails the build with a Chinese message, no
     traceback as the last word."""
-    project = _sample_project(tmp_path)
-    env = _hooked(tmp_path, "import casebook.mkdocs.plugin as p\n"
+    project = sample_project(tmp_path)
+    env = hooked_env(tmp_path, "import casebook.mkdocs.plugin as p\n"
                             "def broken(*a, **k):\n"
                             "    raise OSError('磁盘已满')\n"
                             f"p.{broken} = broken\n")
@@ -154,16 +126,16 @@ def test_summaries_rendered_on_two_cores_give_the_same_site(tmp_path):
     an import hook), and the site is the one a build in one process makes."""
     import re
 
-    project = _sample_project(tmp_path)
+    project = sample_project(tmp_path)
     for path in project.glob("cases/*/*.md"):
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(r"\nsummary: [^|>\n][^\n]*", "", text, count=1), encoding="utf-8")
-    env = _hooked(tmp_path, "import casebook.mkdocs.sidebuild as s\ns.SPLIT_AT = 1\n")
+    env = hooked_env(tmp_path, "import casebook.mkdocs.sidebuild as s\ns.SPLIT_AT = 1\n")
     split, single = tmp_path / "split", tmp_path / "single"
     for site, extra in ((split, env), (single, {"CASEBOOK_JOBS": "1"})):
         result = run_mkdocs_build(project, site, env=extra)
         assert result.returncode == 0, result.stdout + result.stderr
-    assert _differences(split, single) == []
+    assert site_differences(split, single) == []
 
 
 def test_a_shared_queue_gives_every_item_to_exactly_one_process():

@@ -7,6 +7,11 @@ shown: the navigation differs between them only in its links, which are
 written relative to the page. The rendered partial is kept per build, keyed by
 exactly those links (made by MkDocs' own ``url`` filter for this page); a page
 in the navigation, or any page while an item is active, is rendered as usual.
+
+The links themselves are made once per *place*: a link relative to a page
+depends only on the page's folders that begin some link's path, and on how
+deep the page is (practices/a/ and practices/b/ get the same links). Making
+them for every page was 60 ``url`` calls a page, a tenth of an entry page.
 """
 
 from __future__ import annotations
@@ -33,12 +38,39 @@ class _Places:
         self.items = list(_items(nav.items))
         self.pages = {id(p) for p in nav.pages}
         self.targets = sorted({str(i.url) for i in self.items if getattr(i, "url", None) is not None})
+        # every run of leading folders of a link's path: a page's place keeps those it starts with
+        self.beginnings = {tuple(parts[:n]) for parts in map(_folders, self.targets) for n in range(len(parts) + 1)}
+        self.links: dict[tuple, tuple] = {}  # place -> the links from there
 
     def key(self, context) -> tuple | None:
         page = context.get("page")
         if page is None or id(page) in self.pages or any(getattr(i, "active", False) for i in self.items):
             return None
-        return tuple(url_filter(context, t) for t in self.targets)
+        place = self.place(str(page.url))
+        found = self.links.get(place) if place is not None else None
+        if found is None:
+            found = tuple(url_filter(context, t) for t in self.targets)
+            if place is not None:
+                self.links[place] = found
+        return found
+
+    def place(self, url: str) -> tuple | None:
+        """The leading folders of ``url`` that begin some link's path, and
+        its depth; None for an address with a dot, ``..`` or an empty
+        folder in it (MkDocs reads those otherwise: made link by link)."""
+        parts = _folders(url)
+        if any(not part or "." in part for part in parts):
+            return None
+        kept = 0
+        while kept < len(parts) and tuple(parts[:kept + 1]) in self.beginnings:
+            kept += 1
+        return tuple(parts[:kept]), len(parts)
+
+
+def _folders(url: str) -> list[str]:
+    """The folders of a site address (``a/b/`` -> a, b; the site root has none)."""
+    url = url.strip("/")
+    return url.split("/") if url else []
 
 
 def cache_navigation(env: Environment) -> None:

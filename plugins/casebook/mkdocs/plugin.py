@@ -37,6 +37,8 @@ from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
 from casebook.core.worddoc import compilation_docx
 from casebook.mkdocs.blankpage import skip_markdown
 from casebook.mkdocs.collector import Collector
+from casebook.mkdocs.fragments import keep_fragments
+from casebook.mkdocs.framecache import cache_frame
 from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
 from casebook.mkdocs.navcache import cache_navigation
 from casebook.mkdocs.offline import scrub_theme_assets
@@ -375,6 +377,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         env.autoescape = autoescaped
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
+        cache_frame(env)  # the theme's head links, scripts and configuration: once per place
+        keep_fragments(env)  # cards and compilation heads: once per build (a new store each build)
         if self.previewing:
             env.bytecode_cache = self.compiled_templates
         if self.incremental:  # the preview's other core renders every other page (pagesplit.py)

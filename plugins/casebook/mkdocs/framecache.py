@@ -1,0 +1,63 @@
+"""Blocks of the theme's frame rendered once per place, not once per page.
+
+Material's ``base.html`` writes the same head links, scripts and app
+configuration (with a dozen translated strings) into every page, and
+Casebook's header the same logo, icons and search box; they
+differ only in how their links to the theme's and the site's assets, the
+search page and the home page are written relative to the page. Such a link
+depends on the page's folders and how deep it is, but not on the page's own
+last folder, unless it points into that folder. The header links to the
+search page, search/, so a page one folder deep (the search page, the
+listings) is keyed by its whole address; deeper ones, an entry's
+practices/<slug>/ say, hold only the page and its attachments, and are
+keyed by ``base_url`` and their other folders: a block is rendered once for
+all entry pages of a type, once for all term pages of a kind. The blocks named here read nothing else of the page (Material 9.x;
+tests/test_frame_cache.py renders pages with and without this cache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jinja2 import Environment
+
+TEMPLATE = "base.html"
+BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
+# Casebook's header around the page's title (partials/header.html), Material's otherwise
+PARTIALS = ("partials/casebook-header-start.html", "partials/casebook-header-end.html")
+
+
+def cache_frame(env: Environment) -> None:
+    """Make ``BLOCKS`` of this build's ``env``'s base template and ``PARTIALS``
+    render once per place."""
+    template = env.get_template(TEMPLATE)
+    for name in BLOCKS:
+        if name in template.blocks:
+            template.blocks[name] = _cached(template.blocks[name])
+    for name in PARTIALS:
+        partial = env.get_template(name)
+        partial.root_render_func = _cached(partial.root_render_func)
+
+
+def place(context) -> tuple | None:
+    """What a frame block's links depend on; None for a page-less render."""
+    page = context.get("page")
+    if page is None:
+        return None
+    folders, _, last = str(page.url).strip("/").rpartition("/")
+    return context.get("base_url"), folders or last
+
+
+def _cached(render: Callable) -> Callable:
+    rendered: dict[tuple, str] = {}
+
+    def block(context):
+        key = place(context)
+        if key is None:
+            yield from render(context)
+            return
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = "".join(render(context))
+        yield html
+    return block

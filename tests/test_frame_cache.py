@@ -1,0 +1,99 @@
+"""What a build renders once and reuses -- the theme's navigation per place
+(mkdocs/navcache.py), its frame blocks and Casebook's header per place
+(mkdocs/framecache.py), cards and compilation heads per build
+(mkdocs/fragments.py) -- leaves every page as it is rendered without them."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from casebook.mkdocs.fragments import Fragments
+from casebook.mkdocs.framecache import place
+from casebook.mkdocs.navcache import _Places
+from conftest import hooked_env, run_mkdocs_build, sample_project, site_differences
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
+from mkdocs.utils.templates import url_filter
+
+NO_CACHES = """
+import casebook.mkdocs.plugin as p
+from casebook.mkdocs.fragments import Fragments
+p.cache_frame = p.cache_navigation = lambda env: None
+Fragments.once = lambda self, key, macro, *args: macro(*args)
+"""
+
+
+def test_every_page_is_the_same_with_and_without_the_caches(tmp_path):
+    project = sample_project(tmp_path)
+    cached, uncached = tmp_path / "cached", tmp_path / "uncached"
+    done = run_mkdocs_build(project, cached)
+    assert done.returncode == 0, done.stderr
+    done = run_mkdocs_build(project, uncached, env=hooked_env(tmp_path, NO_CACHES))
+    assert done.returncode == 0, done.stderr
+    assert len(list(cached.rglob("*.html"))) > 50
+    assert site_differences(cached, uncached) == []
+
+
+# -- the navigation's links, made once per place ------------------------------
+
+FOLDERS = st.sampled_from(["a", "b", "assets", "practices", "x1"])
+
+
+def _address(folders: list[str], slash: bool) -> str:
+    return "/".join(folders) + ("/" if folders and slash else "")
+
+
+ADDRESSES = st.builds(_address, st.lists(FOLDERS, max_size=4), st.booleans())
+
+
+def _nav(targets: list[str]):
+    items = [SimpleNamespace(url=t, children=None) for t in targets]
+    return SimpleNamespace(items=items, pages=[])
+
+
+@settings(max_examples=300, deadline=None)
+@given(targets=st.lists(ADDRESSES | st.sampled_from(["", "x.html", "a/y.html"]), min_size=1, max_size=6),
+       pages=st.lists(ADDRESSES | st.sampled_from(["404.html", "a/b.html", "a//b/"]), min_size=1, max_size=8))
+def test_links_made_once_per_place_are_the_links_mkdocs_makes_for_each_page(targets, pages):
+    places = _Places(_nav(targets))
+    for url in pages:  # one after another: a later page may take a place an earlier one made
+        context = {"page": SimpleNamespace(url=url), "base_url": "."}
+        assert places.key(context) == tuple(url_filter(context, t) for t in places.targets), url
+
+
+def test_entries_of_one_type_share_a_place_their_listing_does_not():
+    places = _Places(_nav(["", "practices/", "units/", "search/"]))
+    assert places.place("practices/a/") == places.place("practices/b/") == (("practices",), 2)
+    assert places.place("practices/") == (("practices",), 1)
+    assert places.place("units/x/y/") == (("units",), 3)
+    assert places.place("a.html/") is None  # MkDocs reads a dot as a file name: made link by link
+
+
+# -- the frame's blocks, once per place -----------------------------------------
+
+def _context(url: str, base: str) -> dict:
+    return {"page": SimpleNamespace(url=url), "base_url": base}
+
+
+def test_pages_one_folder_deep_each_have_their_own_frame():
+    # the header links to search/: from the search page it reads ./, from about/ ../search/
+    assert place(_context("search/", "..")) != place(_context("about/", ".."))
+    assert place(_context("practices/a/", "../..")) == place(_context("practices/b/", "../.."))
+    assert place(_context("practices/a/", "../..")) != place(_context("units/a/", "../.."))
+    assert place({"page": None, "base_url": "."}) is None  # a page-less template: never kept
+
+
+def test_a_fragment_is_made_once_per_key_and_per_store():
+    made = []
+
+    def macro(name):
+        made.append(name)
+        return Markup("<li>") + name + Markup("</li>")
+
+    fragments = Fragments()
+    assert fragments.once(("card", "a", "../a/"), macro, "<a>") == "<li>&lt;a&gt;</li>"
+    assert fragments.once(("card", "a", "../a/"), macro, "changed") == "<li>&lt;a&gt;</li>"
+    assert fragments.once(("card", "a", "../../p/a/"), macro, "<a>") == "<li>&lt;a&gt;</li>"
+    assert made == ["<a>", "<a>"] and len(fragments) == 2
+    assert Fragments().once(("card", "a", "../a/"), macro, "next build") == "<li>next build</li>"
