@@ -106,6 +106,35 @@ def test_split_map_stays_here_below_its_threshold_or_when_asked(monkeypatch):
     assert split_map(_where, [], at=0) == []
 
 
+def test_split_map_gives_back_shared_objects_themselves_and_copies_of_the_rest():
+    from casebook.mkdocs.sidebuild import split_map
+    shared = [object(), ["a term"]]
+    other = ["not shared"]
+    mapped = split_map(lambda i: (i, shared[i % 2], other), list(range(6)), at=1, shared=shared)
+    assert [i for i, _, _ in mapped] == list(range(6))
+    assert all(thing is shared[i % 2] for i, thing, _ in mapped)  # from the other process too
+    assert mapped[0][2] is other and mapped[1][2] is not other and mapped[1][2] == other
+
+
+def test_a_library_read_on_two_cores_is_the_library_read_on_one(tmp_path):
+    """The build reads the entry files on both cores: the entries are the
+    same, and their types and terms are the vocabularies' own objects."""
+    from casebook.core.fields import ENTRY_TYPES
+    from casebook.core.library import load_library
+    from casebook.mkdocs.sidebuild import split_map
+
+    project = sample_project(tmp_path)
+    both = load_library(project, map_many=lambda f, items, shared: split_map(f, items, at=1, shared=shared))
+    one = load_library(project)
+    assert [e.slug for e in both.entries] == [e.slug for e in one.entries] and len(both.entries) > 10
+    assert [(e.body, e.values) for e in both.entries] == [(e.body, e.values) for e in one.entries]
+    assert both.problems == one.problems
+    terms = {id(t) for t in both.vocabs.terms()}
+    assert all(e.unit is not None and id(e.unit) in terms for e in both.entries)
+    assert all(id(t) in terms for e in both.entries for t in e.themes)
+    assert all(any(e.type is t for t in ENTRY_TYPES) for e in both.entries)
+
+
 def test_split_map_failure_elsewhere_comes_back():
     from casebook.mkdocs.sidebuild import split_map
 

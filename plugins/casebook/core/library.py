@@ -57,10 +57,21 @@ def entry_files(cases_dir: Path) -> list[Path]:
     return scan_cases(cases_dir, cases_dir)[0]
 
 
+# (function, items, shared) -> the function of every item, in order; objects
+# of ``shared`` (the entry types, the vocabularies' terms) in what it returns
+# must be those very objects, not copies (mkdocs/sidebuild.split_map)
+MapMany = Callable[[Callable, list, list], list]
+
+
+def _map_here(function: Callable, items: list, shared: list) -> list:
+    return list(map(function, items))
+
+
 def load_library(root: Path, cases_dir: Path | None = None, profile: str = "internal",
                  include_drafts: bool = True, render: Callable[[str], str] | None = None,
                  show_drafts: bool = False, cache: ParseCache | None = None,
-                 render_many: Callable[[list[str]], list[str]] | None = None) -> Library:
+                 render_many: Callable[[list[str]], list[str]] | None = None,
+                 map_many: MapMany | None = None) -> Library:
     """Read and check everything. A build passes ``include_drafts=False``: a
     draft is work in progress and its problems must not break the site.
     ``render`` turns Markdown into HTML the way the site does; automatic
@@ -68,7 +79,8 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     does that for a list of bodies at once (the build renders them on both
     cores and keeps them for the index and the Word files). ``show_drafts`` (the local
     preview only, never the public profile) lets drafts that parse be shown.
-    ``cache`` (the preview's) reuses what unchanged files gave last time."""
+    ``cache`` (the preview's) reuses what unchanged files gave last time.
+    ``map_many``, if given, reads the files (the build: on both cores)."""
     show_drafts = show_drafts and profile == "internal"
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")  # callers validate first; never guess
@@ -84,9 +96,11 @@ def load_library(root: Path, cases_dir: Path | None = None, profile: str = "inte
     if cache is not None:
         cache.start(vocabs)
         cache.forget_missing(set(rels))
-    for path, rel in zip(paths, rels):
-        result = (cache.read(path, root, cases_dir, vocabs, rel) if cache
-                  else read_entry_file(path, root, cases_dir, vocabs, rel))
+        results = [cache.read(path, root, cases_dir, vocabs, rel) for path, rel in zip(paths, rels)]
+    else:
+        results = (map_many or _map_here)(lambda pair: read_entry_file(pair[0], root, cases_dir, vocabs, pair[1]),
+                                          list(zip(paths, rels)), [*F.ENTRY_TYPES, *vocabs.terms()])
+    for path, result in zip(paths, results):
         if include_drafts or result.status != "draft":
             problems.extend(result.problems)
         parsed.append((path, result.entry, result.status))

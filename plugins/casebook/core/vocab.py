@@ -86,6 +86,10 @@ class Vocabularies:
     def __getitem__(self, name: str) -> Vocabulary:
         return self.by_name[name]
 
+    def terms(self) -> list[Term]:
+        """Every term of every vocabulary."""
+        return [term for vocab in self.by_name.values() for term in vocab.terms]
+
 
 def load_vocabularies(cases_dir: Path, root: Path) -> tuple[Vocabularies, list[Problem]]:
     problems: list[Problem] = []

@@ -98,6 +98,15 @@ def _no_file(path: str) -> None:
     return None
 
 
+def _read_on_both(function, items: list, shared: list) -> list:
+    """The library's entry files read on both cores (sidebuild.split_map)."""
+    try:
+        return split_map(function, items, shared=shared)
+    except SideBuildError as error:
+        log.error(error.trace)
+        raise PluginError(f"读取条目文件时出错（{error}），未生成站点；请把上面的错误信息交给维护人员") from None
+
+
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     supports_multiple_instances = False
     # Compilation pages copy the entry bodies MkDocs rendered for the entry
@@ -187,7 +196,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # fails here, leaving nothing (and no hidden entry) behind.
         self.library = load_library(self.root, self.cases_dir, profile=self.profile, include_drafts=self.previewing,
                                     show_drafts=self.previewing, render_many=self._rendered_bodies,
-                                    cache=self.parse_cache if self.previewing else None)
+                                    cache=self.parse_cache if self.previewing else None, map_many=_read_on_both)
         problems = self.library.problems
         for problem in problems:
             log.warning(problem.format())

@@ -14,11 +14,13 @@ the same either way (tests/test_side_build.py).
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
+import pickle
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 JOBS_VARIABLE = "CASEBOOK_JOBS"
 
@@ -98,18 +100,55 @@ class SideBuild:
 SPLIT_AT = 200
 
 
-def split_map(function: Callable[[object], object], items: list, at: int | None = None) -> list:
+def split_map(function: Callable[[object], object], items: list, at: int | None = None,
+              shared: Iterable[object] = ()) -> list:
     """``function`` of every item, in order; with ``at`` (``SPLIT_AT``) items
     or more (and a fork possible) every other one is mapped in a forked
     process meanwhile (what it returns must pickle; its failure is raised
-    here as ``SideBuildError``)."""
+    here as ``SideBuildError``). Objects of ``shared`` in what that process
+    returns come back as themselves, not as copies (an entry's unit is the
+    vocabulary's own term, which the build compares by identity)."""
     if len(items) < (SPLIT_AT if at is None else at) or not can_fork():
         return list(map(function, items))
-    theirs = SideBuild(lambda: list(map(function, items[1::2])), fork=True)
+    by_id = {id(thing): thing for thing in shared}
+    theirs = SideBuild(lambda: _dumps(list(map(function, items[1::2])), by_id), fork=True)
     mapped = list(items)
     mapped[::2] = map(function, items[::2])
-    mapped[1::2] = theirs.result()
+    mapped[1::2] = _loads(theirs.result(), by_id)
     return mapped
+
+
+# A forked process holds the objects it inherited at the addresses they have
+# here, and no object it makes can take an address one of them holds: an
+# inherited object is named by its id() and found here by it.
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, by_id: dict[int, object]):
+        super().__init__(file, pickle.HIGHEST_PROTOCOL)
+        self.by_id = by_id
+
+    def persistent_id(self, obj):
+        return id(obj) if id(obj) in self.by_id else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, by_id: dict[int, object]):
+        super().__init__(file)
+        self.by_id = by_id
+
+    def persistent_load(self, pid):
+        return self.by_id[pid]
+
+
+def _dumps(value, by_id: dict[int, object]) -> bytes | list:
+    if not by_id:
+        return value
+    buffer = io.BytesIO()
+    _Pickler(buffer, by_id).dump(value)
+    return buffer.getvalue()
+
+
+def _loads(value, by_id: dict[int, object]):
+    return _Unpickler(io.BytesIO(value), by_id).load() if by_id else value
 
 
 class SharedQueue:
