@@ -243,3 +243,13 @@ def test_no_office_program_is_needed(corpus, monkeypatch):
     data = compilation_docx(comp, lambda e: "<p>正文</p>", "站", "2026年1月1日")
     assert [p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"] == \
         [e.title for e in library.entries[:3]]
+
+
+def test_packed_parts_give_back_what_was_put_in_and_keep_it_smaller():
+    from casebook.core.worddoc import PackedParts
+    parts = PackedParts()
+    made = ("<w:p><w:r><w:t>清廉机关建设</w:t></w:r></w:p>" * 200).encode("utf-8")
+    parts[("slug", "/practices/slug/")] = made
+    assert parts.get(("slug", "/practices/slug/")) == made
+    assert parts.get(("slug", "/elsewhere/")) is None and len(parts) == 1
+    assert parts.packed_bytes() < len(made) / 5

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -151,6 +152,30 @@ def _skeleton() -> _Skeleton:
     if not _SKELETON:
         _SKELETON.append(_Skeleton())
     return _SKELETON[0]
+
+
+class PackedParts:
+    """A cache of entries' Word paragraphs (``compilation_docx``'s ``parts``)
+    that keeps each deflated: about a sixth of the memory (a plain dict of
+    every entry's paragraphs was 0.6 GB at 50,000 entries), for a few
+    microseconds per entry to pack and unpack -- against a third of a
+    millisecond to make them again for every compilation holding the entry."""
+
+    def __init__(self):
+        self._packed: dict = {}
+
+    def get(self, key):
+        packed = self._packed.get(key)
+        return None if packed is None else zlib.decompress(packed)
+
+    def __setitem__(self, key, value: bytes) -> None:
+        self._packed[key] = zlib.compress(value, 1)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def packed_bytes(self) -> int:
+        return sum(map(len, self._packed.values()))
 
 
 def compilation_docx(compilation: Compilation, body_html, site_name: str, date_text: str,

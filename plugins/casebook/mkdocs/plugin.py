@@ -34,7 +34,7 @@ from casebook.core.parsecache import ParseCache, vocabulary_key
 from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
-from casebook.core.worddoc import compilation_docx
+from casebook.core.worddoc import PackedParts, compilation_docx
 from casebook.mkdocs.blankpage import skip_markdown
 from casebook.mkdocs.collector import Collector
 from casebook.mkdocs.fragments import keep_fragments
@@ -47,7 +47,7 @@ from casebook.mkdocs.reproducible import SITEMAP, fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
 from casebook.mkdocs.sharedmarkdown import Converted, SharedMarkdown
-from casebook.mkdocs.sidebuild import SharedQueue, SideBuild, SideBuildError, split_map
+from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, split_map
 from casebook.mkdocs.templatecache import CompiledTemplates
 from casebook.search import INDEX_URI, IndexWriter, KeysCache, build_index
 from casebook.search.records import SearchRecord, make_record
@@ -135,9 +135,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
-        self.side: SideBuild | None = None  # a build's search index and Word files, made on the other core
-        self.word_queue = SharedQueue([])  # a build's Word files, for whichever process is free first
-        self.word_files_made = 0  # by this process, from the queue
+        self.side: SideBuild | None = None  # a build's search index, made on the other core
         self.page_side: SideBuild | None = None  # the preview's pages rendered on the other core
         self.pages_elsewhere = 0  # how many, this build (a test checks the preview's first build does)
         self._nav = None
@@ -211,11 +209,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             log.warning(f"共发现 {len(problems)} 处内容问题；有问题的条目暂不生成页面。运行 casebook check 可再次检查。")
         if not self.previewing:  # the index and Word files on the other core read every body: rendered here, on both
             self._rendered_bodies([entry.body for entry in self.library.entries])
-        dates = file_dates(self.root, [e.path for e in self.library.entries],
-                           self.cases_dir.relative_to(self.root).as_posix() if self.cases_dir.is_relative_to(self.root)
-                           else str(self.cases_dir))
-        self.plan = plan_site(self.library, per_page=self.config.per_page, dates=dates,
-                              previous=self.plan if self.incremental else None)
+        self.dates = dates = file_dates(self.root, [e.path for e in self.library.entries],
+                                        self.cases_dir.relative_to(self.root).as_posix()
+                                        if self.cases_dir.is_relative_to(self.root) else str(self.cases_dir))
+        # a build plans its pages once the other core makes the index (on_files); the preview here
+        self.plan = (plan_site(self.library, per_page=self.config.per_page, dates=dates,
+                               previous=self.plan if self.incremental else None) if self.previewing else None)
         # The compilations' date of printing: the build's SOURCE_DATE_EPOCH, else
         # the newest change in the library (git), never the clock (reproducible).
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
@@ -244,6 +243,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         self.entry_uris = {}  # this build's entries only (the instance outlives a preview's rebuild)
+        self.side = None
+        if not self.previewing:
+            # The search index is made from the library and the bodies alone:
+            # on the other core from now on (MkDocs has cleaned the site
+            # folder), while this process plans the pages and renders them.
+            self.collector.keep()  # the library: the other process need not walk it either
+            self.side = SideBuild(lambda: build_index(self.library, Path(config.site_dir) / INDEX_URI,
+                                                      self._body_html))
+            self.plan = plan_site(self.library, per_page=self.config.per_page, dates=self.dates)
 
         for entry in self.library.entries:
             files.append(File(entry.src_uri, str(self.cases_dir), config.site_dir, config.use_directory_urls))
@@ -259,16 +267,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self._files = files  # where a body's relative links lead (MkDocs' own resolution)
         for uri, data in self.search_assets.files.items():
             files.append(File.generated(config, uri, content=data))
-        self.side = None
-        self.collector.keep()  # the library and the plan; before the fork: the other process need not walk them either
+        self.collector.keep()  # the library and the plan live through the build
         if self.previewing:  # the preview keeps what did not change between builds, in this process
             for comp in self.plan.compilations:  # each compilation (each of its parts) as a Word file beside its page
                 for printable in comp.printable:
                     files.append(File.generated(config, printable.docx_uri,
                                                 content=self._word_file(printable, config)))
-        else:  # a build makes them on the other core while MkDocs renders the pages (sidebuild.py)
-            self.word_queue = SharedQueue([p for comp in self.plan.compilations for p in comp.printable])
-            self.side = SideBuild(lambda: self._side_work(config))
         if self.incremental:
             # no one crawls the local preview: no sitemap of every page on
             # every save (here, not before: MkDocs would copy the template)
@@ -284,40 +288,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._schemas_made = (made_of, all_schemas(self.library.vocabs, self.library.slugs))
         return self._schemas_made[1]
 
-    def _side_work(self, config):
-        """A build's search index, then the Word files the build's own
-        process has not taken (``_word_files``), written into the site
-        folder (the pages never link to them through MkDocs' files)."""
-        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI, self._body_html)
-        self._word_files(config)
-        return stats
-
-    def _word_files(self, config) -> None:
-        """The build's compilations' Word files still in the queue, each
-        taken by this process or the other (the same bytes either way:
-        tests/test_side_build.py)."""
-        site_dir = Path(config.site_dir)
-        for printable in self.word_queue:
-            target = site_dir / printable.docx_uri
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self._word_file(printable, config))
-            self.word_files_made += 1
-
-    def _word_files_here(self, config) -> int:
-        """The pages are done: this process takes Word files from the queue
-        while the other makes the index; how many it made."""
-        before = self.word_files_made
-        # No cache of Word paragraphs here: by now this process holds every
-        # page, and a cache of every entry's paragraphs as well was 0.6 GB
-        # at 50,000 entries (the other process keeps its own).
-        self.word_parts = None
+    def _word_files(self, config) -> int:
+        """A build's compilations' Word files, written into the site folder
+        after the pages (the pages never link to them through MkDocs' files)
+        while the other process makes the index; how many."""
+        # By now this process holds every page: its cache of the entries'
+        # Word paragraphs keeps them deflated (worddoc.PackedParts).
+        self.word_parts = PackedParts()
+        site_dir, made = Path(config.site_dir), 0
         try:
-            self._word_files(config)
+            for comp in self.plan.compilations:
+                for printable in comp.printable:
+                    target = site_dir / printable.docx_uri
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(self._word_file(printable, config))
+                    made += 1
         except Exception as error:  # noqa: BLE001 - the build stops with a message, not a traceback
             log.error(traceback.format_exc())
             raise PluginError(f"生成汇编 Word 文件时出错（{type(error).__name__}: {error}），本次生成不完整；"
                               f"请把上面的错误信息交给维护人员") from None
-        return self.word_files_made - before
+        return made
 
     def _track_pages(self, files: Files, config) -> None:
         """Fingerprint every page by what it is made from (see incremental.py)."""
@@ -559,18 +549,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _finish(self, config):
         if self.side is not None:
-            here = self._word_files_here(config) if self.side.forked else 0
+            made = self._word_files(config)
             try:
                 stats = self.side.result()
             except SideBuildError as error:
                 log.error(error.trace)
-                raise PluginError(f"生成搜索索引和汇编 Word 文件时出错（{error}），本次生成不完整；"
+                raise PluginError(f"生成搜索索引时出错（{error}），本次生成不完整；"
                                   f"请把上面的错误信息交给维护人员") from None
             finally:
                 side, self.side = self.side, None
-            log.info(f"搜索索引和汇编 Word 文件用时 {side.seconds:.1f} 秒"
-                     f"{'（另一进程）' if side.forked else ''}，页面生成后又等待 {side.waited:.1f} 秒"
-                     f"{f'；其间本进程生成了其中 {here} 个 Word 文件' if here else ''}")
+            log.info(f"搜索索引用时 {side.seconds:.1f} 秒{'（另一进程）' if side.forked else ''}，"
+                     f"页面和 {made} 个汇编 Word 文件生成后又等待 {side.waited:.1f} 秒")
         else:
             if self.incremental:
                 self._body_texts.next_build()

@@ -1,15 +1,14 @@
 """Work a build does on the machine's other core while MkDocs renders pages.
 
-The search index and the compilations' Word files are made from the library
-and the entries' bodies, never from the rendered pages, so a forked process
-can write them into the site folder while the main process renders; the
-build waits for it at the end (``SideBuild.result``). The Word files are
-taken from a ``SharedQueue`` by whichever process is free first (the other
-after the index, this one after the pages). Before the fork, the bodies are
-converted on both cores (``split_map``). Where a process cannot be forked
-(Windows, macOS's default), or ``CASEBOOK_JOBS=1`` asks for one process, the
-work runs in the build's own process at that point instead: the output is
-the same either way (tests/test_side_build.py).
+The search index is made from the library and the entries' bodies, never
+from the rendered pages, so a forked process can write it into the site
+folder while the main process plans and renders the pages and then makes
+the compilations' Word files; the build waits for it at the end
+(``SideBuild.result``). Before the fork, the entry files are read and the
+bodies converted on both cores (``split_map``). Where a process cannot be
+forked (Windows, macOS's default), or ``CASEBOOK_JOBS=1`` asks for one
+process, the work runs in the build's own process at that point instead:
+the output is the same either way (tests/test_side_build.py).
 """
 
 from __future__ import annotations
@@ -149,23 +148,3 @@ def _dumps(value, by_id: dict[int, object]) -> bytes | list:
 
 def _loads(value, by_id: dict[int, object]):
     return _Unpickler(io.BytesIO(value), by_id).load() if by_id else value
-
-
-class SharedQueue:
-    """``items`` for the processes forked after it was made: each item is
-    taken by exactly one of them, in order, whoever asks first (the Word
-    files: the other process makes them after the search index, the build's
-    own after its pages, so neither waits for the other with work left)."""
-
-    def __init__(self, items: list):
-        self.items = items
-        self._next = multiprocessing.Value("q", 0)  # shared memory with its own lock, inherited by a fork
-
-    def __iter__(self):
-        while True:
-            with self._next.get_lock():
-                taken = self._next.value
-                self._next.value = taken + 1
-            if taken >= len(self.items):
-                return
-            yield self.items[taken]
