@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from casebook.core.dates import chinese_date
+from casebook.mkdocs.fragments import keep_fragments
 from casebook.mkdocs.plugin import AUTOESCAPED, autoescaped
 from jinja2 import DictLoader, Environment
 
@@ -35,6 +36,7 @@ def test_the_entry_card_escapes_a_payload():
                       autoescape=autoescaped)
     env.filters["url"] = lambda value: value
     env.filters["cn_date"] = chinese_date
+    keep_fragments(env)  # a card is made once per build (mkdocs/fragments.py), escaped all the same
 
     class Term:
         name = "<img src=x onerror=alert(1)>"
@@ -43,7 +45,7 @@ def test_the_entry_card_escapes_a_payload():
         key, label = "practice", "经验做法"
 
     class E:
-        type, unit, themes, date, url = Type, Term, [Term], "2023", "x/"
+        type, unit, themes, date, url, slug = Type, Term, [Term], "2023", "x/", "x"
         title = summary = "<script>alert(1)</script>"
 
     html = env.get_template("casebook/t.html").render(e=E)
