@@ -36,7 +36,7 @@ def test_the_entry_card_escapes_a_payload():
                       autoescape=autoescaped)
     env.filters["url"] = lambda value: value
     env.filters["cn_date"] = chinese_date
-    keep_fragments(env)  # a card is made once per build (mkdocs/fragments.py), escaped all the same
+    keep_fragments(env)  # a card is made once per build but for its link (mkdocs/fragments.py)
 
     class Term:
         name = "<img src=x onerror=alert(1)>"

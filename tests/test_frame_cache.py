@@ -20,7 +20,7 @@ NO_CACHES = """
 import casebook.mkdocs.plugin as p
 from casebook.mkdocs.fragments import Fragments
 p.cache_frame = p.cache_navigation = lambda env: None
-Fragments.once = lambda self, key, macro, *args: macro(*args)
+Fragments.linked = lambda self, key, link, macro, *args: macro(*args, link)
 """
 
 
@@ -84,16 +84,28 @@ def test_pages_one_folder_deep_each_have_their_own_frame():
     assert place({"page": None, "base_url": "."}) is None  # a page-less template: never kept
 
 
-def test_a_fragment_is_made_once_per_key_and_per_store():
+def test_a_piece_is_made_once_per_key_and_per_store_its_link_each_time():
     made = []
 
-    def macro(name):
-        made.append(name)
-        return Markup("<li>") + name + Markup("</li>")
+    def card(title, link):
+        made.append(title)
+        return Markup('<li><a href="') + link + Markup('">') + title + Markup("</a></li>")
 
     fragments = Fragments()
-    assert fragments.once(("card", "a", "../a/"), macro, "<a>") == "<li>&lt;a&gt;</li>"
-    assert fragments.once(("card", "a", "../a/"), macro, "changed") == "<li>&lt;a&gt;</li>"
-    assert fragments.once(("card", "a", "../../p/a/"), macro, "<a>") == "<li>&lt;a&gt;</li>"
-    assert made == ["<a>", "<a>"] and len(fragments) == 2
-    assert Fragments().once(("card", "a", "../a/"), macro, "next build") == "<li>next build</li>"
+    assert fragments.linked(("card", "a"), "../a/", card, "<b>") == '<li><a href="../a/">&lt;b&gt;</a></li>'
+    assert fragments.linked(("card", "a"), '"><script>', card, "changed") == (
+        '<li><a href="&#34;&gt;&lt;script&gt;">&lt;b&gt;</a></li>')  # the link escaped as the template would
+    assert made == ["<b>"] and len(fragments) == 1
+    assert Fragments().linked(("card", "a"), "../a/", card, "next build") == '<li><a href="../a/">next build</a></li>'
+
+
+def test_a_piece_holding_the_placeholder_elsewhere_is_rendered_each_time():
+    from casebook.mkdocs.fragments import PLACEHOLDER
+
+    def card(title, link):
+        return Markup('<a href="') + link + Markup('">') + title + Markup("</a>")
+
+    fragments = Fragments()
+    title = f"标题{PLACEHOLDER}"  # an editor wrote it: never mistaken for the link
+    for link in ("../a/", "../../p/a/"):
+        assert fragments.linked(("card", "a"), link, card, title) == f'<a href="{link}">{title}</a>'

@@ -2,12 +2,15 @@
 
 An entry's card is on its unit's, its themes' and its type's pages and in
 the related lists of other entries; its facts head it in every compilation
-it is in. The templates call ``casebook_once(key, macro, *args)``: the
-macro's output is kept under ``key``, which must name all the piece depends
-on that can differ within a build -- the entry's slug and the link to it as
-written from this page (``e.url | url``), which differs from place to place.
-Entries change between the preview's builds: each build's environment gets
-a new, empty store (``on_env``).
+it is in. Such a piece is the same everywhere but for its link to the entry,
+which is written relative to the page. The templates call
+``casebook_linked(key, link, macro, *args)``: the first time, the macro is
+rendered with a placeholder as its last argument, the link, and kept as the
+text before and after it; each call then joins the two around this page's
+link (escaped as the template would have escaped it). ``key`` must name all
+else the piece depends on that can differ within a build (the entry's
+slug). Entries change between the preview's builds: each build's
+environment gets a new, empty store (``on_env``).
 """
 
 from __future__ import annotations
@@ -16,27 +19,35 @@ from collections.abc import Callable, Hashable
 
 from markupsafe import Markup
 
-GLOBAL = "casebook_once"
+GLOBAL = "casebook_linked"
+# Stands for the link while a piece is first rendered: letters only, so
+# escaping leaves it as it is. A piece holding it anywhere else (an editor
+# could write it into a title) is not kept: rendered with its link each time.
+PLACEHOLDER = "casebookLinkPlaceholder7f3a"
 
 
 class Fragments:
-    """One build's rendered pieces, by key."""
+    """One build's rendered pieces, by key: (before the link, after it)."""
 
     def __init__(self):
-        self._kept: dict[Hashable, Markup] = {}
+        self._kept: dict[Hashable, tuple[Markup, Markup] | None] = {}
 
-    def once(self, key: Hashable, macro: Callable[..., Markup], *args) -> Markup:
-        found = self._kept.get(key)
+    def linked(self, key: Hashable, link: str, macro: Callable[..., Markup], *args) -> Markup:
+        found = self._kept.get(key, False)
+        if found is False:
+            made = macro(*args, PLACEHOLDER)
+            before, _, after = made.partition(PLACEHOLDER)
+            found = self._kept[key] = (Markup(before), Markup(after)) if made.count(PLACEHOLDER) == 1 else None
         if found is None:
-            found = self._kept[key] = macro(*args)
-        return found
+            return macro(*args, link)
+        return found[0] + link + found[1]  # the link escaped (Markup + str)
 
     def __len__(self) -> int:
         return len(self._kept)
 
 
 def keep_fragments(env) -> Fragments:
-    """A new store for this build's ``env``, as the templates' ``casebook_once``."""
+    """A new store for this build's ``env``, as the templates' ``casebook_linked``."""
     fragments = Fragments()
-    env.globals[GLOBAL] = fragments.once
+    env.globals[GLOBAL] = fragments.linked
     return fragments
