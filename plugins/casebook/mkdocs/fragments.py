@@ -45,6 +45,10 @@ class Fragments:
     def __len__(self) -> int:
         return len(self._kept)
 
+    def clear(self) -> None:
+        """The pages are rendered: what they shared is not needed any more."""
+        self._kept.clear()
+
 
 def keep_fragments(env) -> Fragments:
     """A new store for this build's ``env``, as the templates' ``casebook_linked``."""

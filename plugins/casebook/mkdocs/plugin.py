@@ -37,7 +37,7 @@ from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
 from casebook.core.worddoc import PackedParts, compilation_docx
 from casebook.mkdocs.blankpage import skip_markdown
 from casebook.mkdocs.collector import Collector
-from casebook.mkdocs.fragments import keep_fragments
+from casebook.mkdocs.fragments import Fragments, keep_fragments
 from casebook.mkdocs.framecache import cache_frame
 from casebook.mkdocs.incremental import Fingerprinter, PageTracker, site_token
 from casebook.mkdocs.navcache import cache_navigation
@@ -137,6 +137,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
         self.side: SideBuild | None = None  # a build's search index, made on the other core
         self.page_side: SideBuild | None = None  # the preview's pages rendered on the other core
+        self.fragments = Fragments()  # this build's pieces of pages rendered once (fragments.py; on_env)
         self.pages_elsewhere = 0  # how many, this build (a test checks the preview's first build does)
         self._nav = None
         self.compiled_templates = CompiledTemplates()  # the preview's: templates not compiled again each rebuild
@@ -377,7 +378,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
         cache_frame(env)  # the theme's head links, scripts and configuration: once per place
-        keep_fragments(env)  # cards and compilation heads: once per build (a new store each build)
+        self.fragments = keep_fragments(env)  # cards and compilation heads: once per build (a new store each build)
         if self.previewing:
             env.bytecode_cache = self.compiled_templates
         if self.incremental:  # the preview's other core renders every other page (pagesplit.py)
@@ -548,6 +549,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.collector.build_ended(collect_when_idle=self.previewing)
 
     def _finish(self, config):
+        self.fragments.clear()  # 37 MB at 10,000 entries (cards, compilation heads), not kept through the Word files
         if self.side is not None:
             made = self._word_files(config)
             try:
