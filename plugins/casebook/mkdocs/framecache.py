@@ -17,9 +17,9 @@ tests/test_frame_cache.py renders pages with and without this cache).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from jinja2 import Environment
+
+from casebook.mkdocs.navcache import rendered_once
 
 TEMPLATE = "base.html"
 BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
@@ -33,10 +33,10 @@ def cache_frame(env: Environment) -> None:
     template = env.get_template(TEMPLATE)
     for name in BLOCKS:
         if name in template.blocks:
-            template.blocks[name] = _cached(template.blocks[name])
+            template.blocks[name] = rendered_once(template.blocks[name], place)
     for name in PARTIALS:
         partial = env.get_template(name)
-        partial.root_render_func = _cached(partial.root_render_func)
+        partial.root_render_func = rendered_once(partial.root_render_func, place)
 
 
 def place(context) -> tuple | None:
@@ -46,18 +46,3 @@ def place(context) -> tuple | None:
         return None
     folders, _, last = str(page.url).strip("/").rpartition("/")
     return context.get("base_url"), folders or last
-
-
-def _cached(render: Callable) -> Callable:
-    rendered: dict[tuple, str] = {}
-
-    def block(context):
-        key = place(context)
-        if key is None:
-            yield from render(context)
-            return
-        html = rendered.get(key)
-        if html is None:
-            html = rendered[key] = "".join(render(context))
-        yield html
-    return block

@@ -81,18 +81,27 @@ def cache_navigation(env: Environment) -> None:
 
 
 def _cached(render: Callable) -> Callable:
-    rendered: dict[tuple, str] = {}
     places: list[_Places] = []  # the build's navigation, read at the first page
 
-    def root(context):
+    def key(context) -> tuple | None:
         nav = context.get("nav")
         if nav is None:
-            yield from render(context)
-            return
+            return None
         if not places or places[0].nav is not nav:
             places[:] = [_Places(nav)]
-            rendered.clear()
-        key = places[0].key(context)
+        links = places[0].key(context)
+        return None if links is None else (places[0], links)  # another navigation: other keys
+    return rendered_once(render, key)
+
+
+def rendered_once(render: Callable, key_of: Callable) -> Callable:
+    """A template's or block's render function that renders once per key
+    (``key_of(context)``) and gives that text again; a context whose key is
+    None is rendered as usual."""
+    rendered: dict = {}
+
+    def part(context):
+        key = key_of(context)
         if key is None:
             yield from render(context)
             return
@@ -100,4 +109,4 @@ def _cached(render: Callable) -> Callable:
         if html is None:
             html = rendered[key] = "".join(render(context))
         yield html
-    return root
+    return part
