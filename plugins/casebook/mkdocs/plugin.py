@@ -208,7 +208,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               f"运行 casebook check 可再次检查。")
         if problems:
             log.warning(f"共发现 {len(problems)} 处内容问题；有问题的条目暂不生成页面。运行 casebook check 可再次检查。")
-        if not self.previewing:  # the index and Word files on the other core read every body: rendered here, on both
+        if not self.previewing:  # the index (on the other core) and the Word files read every body: rendered here, on both
             self._rendered_bodies([entry.body for entry in self.library.entries])
         self.dates = dates = file_dates(self.root, [e.path for e in self.library.entries],
                                         self.cases_dir.relative_to(self.root).as_posix()
