@@ -36,8 +36,9 @@ class Fragments:
         found = self._kept.get(key, False)
         if found is False:
             made = macro(*args, PLACEHOLDER)
-            before, _, after = made.partition(PLACEHOLDER)
-            found = self._kept[key] = (Markup(before), Markup(after)) if made.count(PLACEHOLDER) == 1 else None
+            # a macro of an autoescaping template gives Markup, and so do its parts: nothing is made markup here
+            kept = isinstance(made, Markup) and made.count(PLACEHOLDER) == 1
+            found = self._kept[key] = made.partition(PLACEHOLDER)[::2] if kept else None
         if found is None:
             return macro(*args, link)
         return found[0] + link + found[1]  # the link escaped (Markup + str)

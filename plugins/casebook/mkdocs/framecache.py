@@ -11,7 +11,8 @@ search page, search/, so a page one folder deep (the search page, the
 listings) is keyed by its whole address; deeper ones, an entry's
 practices/<slug>/ say, hold only the page and its attachments, and are
 keyed by ``base_url`` and their other folders: a block is rendered once for
-all entry pages of a type, once for all term pages of a kind. The blocks named here read nothing else of the page (Material 9.x;
+all entry pages of a type, once for all term pages of a kind. The blocks
+named here read nothing else of the page (Material 9.x;
 tests/test_frame_cache.py renders pages with and without this cache).
 """
 
