@@ -46,8 +46,7 @@ def absent_words(found: Factors, shortest: int = MAX_GRAM + 1) -> set[str]:
     """``minimal_absent_words`` of the runs ``found`` was cut from (it must
     hold the grams of ``shortest - 1`` characters)."""
     size = shortest - 2  # length of the shortest middle part
-    text, chars = found.text, found.grams[0]
-    middles, extended = found.grams[size - 1], found.grams[size]
+    chars, middles, extended = found.grams[0], found.grams[size - 1], found.grams[size]
     middle_counts, extended_counts = found.counts[size - 1], found.counts[size]
     # middles[i] has two characters before it where its left extension extended[i - 1] is rarer than itself
     branching = compress(range(1, len(middles)),
@@ -55,7 +54,17 @@ def absent_words(found: Factors, shortest: int = MAX_GRAM + 1) -> set[str]:
     groups: dict[str, list[int]] = defaultdict(list)
     at = list(branching)  # each into the group of its middle, by C-level maps (no loop per position)
     deque(map(list.append, map(groups.__getitem__, map(middles.__getitem__, at)), at), maxlen=0)
-    stack = [(size, where) for middle, where in groups.items() if SEPARATOR not in middle]
+    return grown(found.text, chars, [where for middle, where in groups.items() if SEPARATOR not in middle], size)
+
+
+def grown(text: str, chars: list[str], groups: list[list[int]], size: int) -> set[str]:
+    """The minimal absent words whose middle starts with a group's middle:
+    each group the positions in ``text`` (its runs joined by SEPARATOR, one
+    at each end; ``chars`` its characters, as a list: indexing a string
+    makes a new string each time) of one string of ``size`` letters with two
+    different characters before it, ascending. ``bulk.py`` finds the groups
+    of many texts at once and grows them here too."""
+    stack = [(size, where) for where in groups]
     result: set[str] = set()
     while stack:
         depth, where = stack.pop()

@@ -60,6 +60,7 @@ from casebook.core.fields import ENTRY_TYPES
 from casebook.core.fields import SEARCH_FACETS as FACETS
 from casebook.core.memo import Memo
 from casebook.core.vocab import Vocabularies
+from casebook.search import bulk
 from casebook.search.absent import absent_words
 from casebook.search.records import FIELDS, SearchRecord
 from casebook.search.text import MAX_GRAM, factors, fnv1a, grams_of, normalise, runs
@@ -470,6 +471,8 @@ class IndexWriter:
         """Grams and minimal absent words, each -> ids of the records where
         it is one, per field of ``SETS`` (ascending)."""
         self.keys = []  # kept only with a cache (the preview), which holds them anyway
+        if self.cache is None:  # all records at once (bulk.py): the same lists
+            return bulk.postings(texts, len(SETS))
 
         grams = tuple(defaultdict(_new_list) for _ in SETS)
         absent = tuple(defaultdict(_new_list) for _ in SETS)
