@@ -1,10 +1,12 @@
-"""A build makes its search index and Word files in a forked process on the
-other core (mkdocs/sidebuild.py): the output equals a build in one process,
-and a failure there stops the build with a Chinese message."""
+"""A build makes its search index and the entries' Word paragraphs in a
+forked process on the other core (mkdocs/sidebuild.py): the output equals a
+build in one process, and a failure there stops the build with a Chinese
+message."""
 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, can_fork
@@ -65,9 +67,35 @@ def test_forked_build_equals_one_process_build(built_site, tmp_path):
     assert site_differences(built_site, single) == []
 
 
+def _word_paragraphs(output: str) -> tuple[int, int]:
+    """From the build's log: the entries' Word paragraphs the other process
+    made, and how many of them the Word files took."""
+    found = re.search(r"搜索索引和 (\d+) 个条目的 Word 段落（用上 (\d+) 个）", output)
+    assert found, output
+    return int(found[1]), int(found[2])
+
+
+def test_word_paragraphs_made_elsewhere_are_taken_only_where_the_page_took_the_body_made_ahead(tmp_path, built_site):
+    """The other process makes the Word paragraphs of bodies without links
+    or images from their conversion made ahead; the Word files take them
+    only for entries whose page took that conversion. Pages made without it
+    (here: never offered it) give the same site, the paragraphs made here."""
+    plain = run_mkdocs_build(ROOT, tmp_path / "plain")
+    made, taken = _word_paragraphs(plain.stdout + plain.stderr)
+    assert 0 < made == taken
+    env = hooked_env(tmp_path, "import casebook.mkdocs.sharedmarkdown as m\n"
+                               "use = m.SharedMarkdown.use\n"
+                               "m.SharedMarkdown.use = lambda self, page, ahead=None, source=None: use(self, page, None, source)\n")
+    result = run_mkdocs_build(ROOT, tmp_path / "site", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _word_paragraphs(result.stdout + result.stderr) == (made, 0)
+    assert site_differences(built_site, tmp_path / "site") == []
+
+
 @pytest.mark.parametrize("broken, message", [
     # a compilations.yml naming a Word title no file system takes would be contrived: break the function instead
-    ("build_index", "生成搜索索引时出错"),  # in the other process
+    ("build_index", "生成搜索索引和 Word 段落时出错"),  # in the other process
+    ("entry_part", "生成搜索索引和 Word 段落时出错"),  # the other process's Word paragraphs, after the index
     ("compilation_docx", "生成汇编 Word 文件时出错"),  # in the build's own, after its pages
 ])
 def test_a_failure_in_either_process_stops_the_build(tmp_path, broken, message):

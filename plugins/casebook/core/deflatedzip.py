@@ -34,8 +34,8 @@ class Piece:
     deflated: bytes
 
 
-def piece(raw: bytes) -> Piece:
-    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+def piece(raw: bytes, level: int = _LEVEL) -> Piece:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return Piece(len(raw), zlib.crc32(raw), compressor.compress(raw) + compressor.flush())
 
 

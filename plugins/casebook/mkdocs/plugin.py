@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import traceback
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from casebook.core.parsecache import ParseCache, vocabulary_key
 from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
 from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
-from casebook.core.worddoc import PackedParts, compilation_docx
+from casebook.core.worddoc import PackedParts, compilation_docx, entry_part
 from casebook.mkdocs.blankpage import skip_markdown
 from casebook.mkdocs.collector import Collector
 from casebook.mkdocs.fragments import Fragments, keep_fragments
@@ -49,7 +50,7 @@ from casebook.mkdocs.search_assets import search_assets
 from casebook.mkdocs.sharedmarkdown import Converted, SharedMarkdown
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, split_map
 from casebook.mkdocs.templatecache import CompiledTemplates
-from casebook.search import INDEX_URI, IndexWriter, KeysCache, build_index
+from casebook.search import INDEX_URI, IndexStats, IndexWriter, KeysCache, build_index
 from casebook.search.records import SearchRecord, make_record
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -91,6 +92,14 @@ def chosen_profile(configured: str, environment: str | None) -> str:
     if configured not in PROFILES:
         raise PluginError(f"mkdocs.yml 中 casebook 插件的 profile: “{configured}”无效，只能是 {choices}；未生成任何文件")
     return configured
+
+
+class _Unresolved(Exception):
+    """A body's relative address, where MkDocs' files are not known yet."""
+
+
+def _unresolved(path: str) -> None:
+    raise _Unresolved(path)
 
 
 def _no_file(path: str) -> None:
@@ -221,6 +230,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         printed = source_date() or max((d.updated for d in dates.values() if d.updated), default="")
         self.printed = When(printed, chinese_date(printed))  # both "" when no date is known
         self._page_bodies: dict[str, str] = {}  # entry pages as MkDocs rendered them (links made relative)
+        self._took_ahead: set[str] = set()  # slugs of entry pages that took the body converted ahead
         if self.incremental and self.reuse_page_bodies:
             self._keep_page_bodies()
         self._moved: dict[str, MovedBody] = {}  # slug -> its body prepared for other pages (this build's files)
@@ -250,8 +260,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # on the other core from now on (MkDocs has cleaned the site
             # folder), while this process plans the pages and renders them.
             self.collector.keep()  # the library: the other process need not walk it either
-            self.side = SideBuild(lambda: build_index(self.library, Path(config.site_dir) / INDEX_URI,
-                                                      self._body_html))
+            self.side = SideBuild(lambda: self._side_work(config))
             self.plan = plan_site(self.library, per_page=self.config.per_page, dates=self.dates)
 
         for entry in self.library.entries:
@@ -289,13 +298,38 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._schemas_made = (made_of, all_schemas(self.library.vocabs, self.library.slugs))
         return self._schemas_made[1]
 
-    def _word_files(self, config) -> int:
+    def _side_work(self, config) -> tuple[IndexStats, PackedParts]:
+        """What a build's other process makes while this one plans and
+        renders the pages: the search index, then the Word paragraphs of
+        every entry whose body has no link and no image. Such a body is
+        converted ahead (``_rendered_bodies``), and its page takes that
+        conversion as it is; ``_word_files`` keeps the paragraphs of those
+        entries whose page did (``_took_ahead``), so they are what this
+        process would have made from the page."""
+        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI, self._body_html)
+        site_url, parts = self._site_url(config), PackedParts()
+        for entry in self.library.entries:
+            converted = self._converted.get(entry.body)
+            if converted is None or not converted.plain:
+                continue
+            try:
+                body = self._body_for(entry, "", _unresolved)
+            except _Unresolved:  # a relative address all the same: left to the pages' process
+                continue
+            url = site_url + entry.url
+            parts[(entry.slug, url)] = entry_part(entry, body, url, site_url)
+        return stats, parts
+
+    def _word_files(self, config, made_elsewhere: PackedParts) -> tuple[int, int]:
         """A build's compilations' Word files, written into the site folder
-        after the pages (the pages never link to them through MkDocs' files)
-        while the other process makes the index; how many."""
+        after the pages (the pages never link to them through MkDocs' files),
+        with the paragraphs the other process made (``_side_work``) for
+        entries whose page took the body converted ahead; how many files,
+        and how many of those paragraphs."""
         # By now this process holds every page: its cache of the entries'
         # Word paragraphs keeps them deflated (worddoc.PackedParts).
         self.word_parts = PackedParts()
+        taken = self.word_parts.take(made_elsewhere, lambda key: key[0] in self._took_ahead)
         site_dir, made = Path(config.site_dir), 0
         try:
             for comp in self.plan.compilations:
@@ -308,7 +342,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             log.error(traceback.format_exc())
             raise PluginError(f"生成汇编 Word 文件时出错（{type(error).__name__}: {error}），本次生成不完整；"
                               f"请把上面的错误信息交给维护人员") from None
-        return made
+        return made, taken
 
     def _track_pages(self, files: Files, config) -> None:
         """Fingerprint every page by what it is made from (see incremental.py)."""
@@ -364,7 +398,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             slug = self.entry_uris[page.file.src_uri]
             body = self.plan.entries[slug].entry.body
             ahead = self._converted.get(body)  # the page took the body converted ahead: sanitised then
-            safe = self._bodies[body] if ahead is not None and html is ahead.html else sanitise_html(html)
+            if ahead is not None and html is ahead.html:
+                safe = self._bodies[body]
+                self._took_ahead.add(slug)
+            else:
+                safe = sanitise_html(html)
             self._page_bodies[slug] = safe
             if self.incremental:
                 self._rendered[slug] = (body, safe)
@@ -497,12 +535,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _render_safe(self, body: str) -> str:
         return self._convert(body)[1]
 
-    def _body_for(self, entry, page_url: str) -> str:
+    def _body_for(self, entry, page_url: str, url_of_file=None) -> str:
         """The body for another page than the entry's (a compilation at
         ``page_url``; "" for the site's root, as the Word files want it): links
         and images lead where they do on the entry's page, ids are prefixed
         with the entry's. Prepared once per entry; a copy whose addresses are
-        not all plain paths is sanitised again (bodylinks.MovedBody)."""
+        not all plain paths is sanitised again (bodylinks.MovedBody).
+        ``url_of_file``: where a linked file is, when the body is not taken
+        from its page (by default MkDocs' files)."""
         moved = self._moved.get(entry.slug)
         if moved is None:
             rendered = self._page_bodies.get(entry.slug) if self.reuse_page_bodies else None
@@ -510,7 +550,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # from there; else (the preview's unchanged pages, the Word
             # files' other process) rendered here, its links resolved here.
             body, url_of = ((rendered, _no_file) if rendered is not None
-                            else (self._body_html(entry), self._url_of_file))
+                            else (self._body_html(entry), url_of_file or self._url_of_file))
             moved = self._moved[entry.slug] = MovedBody(body, entry.src_uri, entry.url, f"e-{entry.slug}--", url_of)
         copy, plain = moved.on(page_url)
         return copy if plain else sanitise_html(copy)
@@ -551,17 +591,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _finish(self, config):
         self.fragments.clear()  # 37 MB at 10,000 entries (cards, compilation heads), not kept through the Word files
         if self.side is not None:
-            made = self._word_files(config)
             try:
-                stats = self.side.result()
+                stats, parts = self.side.result()
             except SideBuildError as error:
                 log.error(error.trace)
-                raise PluginError(f"生成搜索索引时出错（{error}），本次生成不完整；"
+                raise PluginError(f"生成搜索索引和 Word 段落时出错（{error}），本次生成不完整；"
                                   f"请把上面的错误信息交给维护人员") from None
             finally:
                 side, self.side = self.side, None
-            log.info(f"搜索索引用时 {side.seconds:.1f} 秒{'（另一进程）' if side.forked else ''}，"
-                     f"页面和 {made} 个汇编 Word 文件生成后又等待 {side.waited:.1f} 秒")
+            started = time.perf_counter()
+            made, taken = self._word_files(config, parts)
+            log.info(f"搜索索引和 {len(parts)} 个条目的 Word 段落（用上 {taken} 个）用时 {side.seconds:.1f} 秒"
+                     f"{'（另一进程）' if side.forked else ''}，页面生成后又等待 {side.waited:.1f} 秒；"
+                     f"{made} 个汇编 Word 文件用时 {time.perf_counter() - started:.1f} 秒")
         else:
             if self.incremental:
                 self._body_texts.next_build()
