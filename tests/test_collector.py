@@ -38,6 +38,17 @@ def test_a_build_freezes_what_exists_and_its_end_unfreezes_it(full_collections):
     assert gc.get_freeze_count() == 0
 
 
+@pytest.mark.parametrize("command, frozen", [("build", True), ("serve", False)])
+def test_the_end_of_mkdocs_build_freezes_everything_and_the_preview_s_does_not(full_collections, command, frozen):
+    """``mkdocs build`` exits after on_shutdown: what is alive then is not
+    walked once more by the collection Python makes as it exits."""
+    from casebook.mkdocs.plugin import CasebookPlugin
+    plugin = CasebookPlugin()
+    plugin.on_startup(command=command, dirty=False)
+    plugin.on_shutdown()
+    assert (gc.get_freeze_count() > 0) is frozen
+
+
 def test_the_preview_collects_the_last_builds_cycles_when_idle(full_collections):
     collector = C.Collector(idle_seconds=0.01)
     collector.build_started()

@@ -6,7 +6,8 @@ lives until the build ends. Frozen (``gc.freeze``), the collector does not
 walk it again on each of its passes while pages are made: about 10 % of a
 2,000-entry build's CPU, and 0.5–0.8 s of a 3 s preview rebuild.
 
-Unfrozen when the build ends or fails, the collector sees everything again.
+Unfrozen when the build ends or fails, the collector sees everything again
+(but as ``mkdocs build`` exits: nothing is left to collect then).
 In the preview the last build's cycles (MkDocs' pages, files and
 navigation) are then collected once, when the preview is idle, instead of
 in the middle of the next rebuild. A rebuild that starts during that
@@ -55,6 +56,13 @@ class Collector:
                 self._timer = threading.Timer(self.idle_seconds, self._collect)
                 self._timer.daemon = True
                 self._timer.start()
+
+    def process_ends(self) -> None:
+        """``mkdocs build`` is about to exit: everything alive is frozen, so
+        the collection Python makes as it exits does not walk it once more
+        (1.8 s of the 2.3 s a 10,000-entry build took to exit); reference
+        counting frees it all the same."""
+        gc.freeze()
 
     def _cancel(self) -> None:
         if self._timer is not None:

@@ -620,6 +620,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.pages.finish(Path(config.site_dir))
             log.info(f"预览：本次重新生成 {len(self.pages.changed)} 个页面")
 
+    def on_shutdown(self):
+        if not self.previewing:
+            self.collector.process_ends()
+
     def on_serve(self, server, config, builder):
         server.watch(str(self.cases_dir))
         server.watch(str(PACKAGE_DIR / "templates"))
