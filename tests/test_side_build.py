@@ -52,6 +52,43 @@ def test_a_process_that_dies_is_a_failure():
         side.result()
 
 
+def _delivering(deliver):
+    deliver({"parts": list(range(100_000)), "pid": os.getpid()})  # more than a pipe holds
+    return "index"
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_work_hands_a_value_over_before_it_ends(fork, tmp_path, monkeypatch):
+    """``delivered`` gives what the work handed over (in a temporary file,
+    removed once read), ``result`` then what it returned."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    side = SideBuild(_delivering, fork=fork, delivers=True)
+    value = side.delivered()
+    assert value["parts"] == list(range(100_000)) and (value["pid"] != os.getpid()) is fork
+    assert side.result() == "index"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_failure_before_the_hand_over_comes_back_from_delivered(fork):
+    def work(deliver):
+        raise ValueError("坏了")
+
+    side = SideBuild(work, fork=fork, delivers=True)
+    with pytest.raises(SideBuildError, match="ValueError: 坏了"):
+        side.delivered()
+
+
+def test_a_value_handed_over_but_never_asked_for_is_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert SideBuild(_delivering, fork=True, delivers=True).result() == "index"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_one_process_when_asked():
     assert not can_fork({"CASEBOOK_JOBS": "1"})
     assert SideBuild(lambda: 7, fork=False).result() == 7

@@ -144,7 +144,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
-        self.side: SideBuild | None = None  # a build's search index, made on the other core
+        self.side: SideBuild | None = None  # a build's Word paragraphs and search index, made on the other core
         self.page_side: SideBuild | None = None  # the preview's pages rendered on the other core
         self.fragments = Fragments()  # this build's pieces of pages rendered once (fragments.py; on_env)
         self.pages_elsewhere = 0  # how many, this build (a test checks the preview's first build does)
@@ -260,7 +260,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # on the other core from now on (MkDocs has cleaned the site
             # folder), while this process plans the pages and renders them.
             self.collector.keep()  # the library: the other process need not walk it either
-            self.side = SideBuild(lambda: self._side_work(config))
+            self.side = SideBuild(lambda deliver: self._side_work(config, deliver), delivers=True)
             self.plan = plan_site(self.library, per_page=self.config.per_page, dates=self.dates)
 
         for entry in self.library.entries:
@@ -298,15 +298,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._schemas_made = (made_of, all_schemas(self.library.vocabs, self.library.slugs))
         return self._schemas_made[1]
 
-    def _side_work(self, config) -> tuple[IndexStats, PackedParts]:
+    def _side_work(self, config, deliver) -> IndexStats:
         """What a build's other process makes while this one plans and
-        renders the pages: the search index, then the Word paragraphs of
-        every entry whose body has no link and no image. Such a body is
-        converted ahead (``_rendered_bodies``), and its page takes that
-        conversion as it is; ``_word_files`` keeps the paragraphs of those
-        entries whose page did (``_took_ahead``), so they are what this
-        process would have made from the page."""
-        stats = build_index(self.library, Path(config.site_dir) / INDEX_URI, self._body_html)
+        renders the pages: first the Word paragraphs of every entry whose
+        body has no link and no image, handed over (``deliver``) for the Word
+        files this process makes after its pages, then the search index.
+        Such a body is converted ahead (``_rendered_bodies``), and its page
+        takes that conversion as it is; ``_word_files`` keeps the paragraphs
+        of those entries whose page did (``_took_ahead``), so they are what
+        this process would have made from the page."""
         site_url, parts = self._site_url(config), PackedParts()
         for entry in self.library.entries:
             converted = self._converted.get(entry.body)
@@ -318,7 +318,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 continue
             url = site_url + entry.url
             parts[(entry.slug, url)] = entry_part(entry, body, url, site_url)
-        return stats, parts
+        deliver(parts)
+        return build_index(self.library, Path(config.site_dir) / INDEX_URI, self._body_html)
 
     def _word_files(self, config, made_elsewhere: PackedParts) -> tuple[int, int]:
         """A build's compilations' Word files, written into the site folder
@@ -591,19 +592,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _finish(self, config):
         self.fragments.clear()  # 37 MB at 10,000 entries (cards, compilation heads), not kept through the Word files
         if self.side is not None:
+            side, self.side = self.side, None
             try:
-                stats, parts = self.side.result()
+                parts = side.delivered()  # made first: the Word files are made while the index is finished
+                started = time.perf_counter()
+                made, taken = self._word_files(config, parts)
+                word_seconds = time.perf_counter() - started
+                stats = side.result()
             except SideBuildError as error:
                 log.error(error.trace)
                 raise PluginError(f"生成搜索索引和 Word 段落时出错（{error}），本次生成不完整；"
                                   f"请把上面的错误信息交给维护人员") from None
-            finally:
-                side, self.side = self.side, None
-            started = time.perf_counter()
-            made, taken = self._word_files(config, parts)
             log.info(f"搜索索引和 {len(parts)} 个条目的 Word 段落（用上 {taken} 个）用时 {side.seconds:.1f} 秒"
                      f"{'（另一进程）' if side.forked else ''}，页面生成后又等待 {side.waited:.1f} 秒；"
-                     f"{made} 个汇编 Word 文件用时 {time.perf_counter() - started:.1f} 秒")
+                     f"{made} 个汇编 Word 文件用时 {word_seconds:.1f} 秒")
         else:
             if self.incremental:
                 self._body_texts.next_build()

@@ -17,6 +17,7 @@ import io
 import multiprocessing
 import os
 import pickle
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -36,10 +37,11 @@ def can_fork(environ=os.environ) -> bool:
     return environ.get(JOBS_VARIABLE, "").strip() != "1" and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _run(work: Callable[[], object], send) -> None:
+def _run(work: Callable, send, delivers: bool) -> None:
     started = time.perf_counter()
     try:
-        outcome = ("ok", work(), "", time.perf_counter() - started)
+        value = work(lambda delivered: _deliver(delivered, send)) if delivers else work()
+        outcome = ("ok", value, "", time.perf_counter() - started)
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the build
         outcome = ("error", f"{type(error).__name__}: {error}", traceback.format_exc(), 0.0)
     try:
@@ -48,21 +50,37 @@ def _run(work: Callable[[], object], send) -> None:
         send.close()
 
 
+def _deliver(value, send) -> None:
+    """``value`` for the build's process before the work ends: in a file,
+    of which the pipe carries only the name (a pipe holds 64 KB: the work
+    would wait for the build to read it, which it does after its pages)."""
+    handle, path = tempfile.mkstemp(prefix="casebook-", suffix=".pickle")
+    with os.fdopen(handle, "wb") as file:
+        pickle.dump(value, file, pickle.HIGHEST_PROTOCOL)
+    send.send(("delivered", path, "", 0.0))
+
+
 class SideBuild:
     """``work`` (no arguments; what it returns must pickle) started in a
-    forked process now, or run later in this one where forking is not possible."""
+    forked process now, or run later in this one where forking is not
+    possible. With ``delivers``, ``work`` is given a function through which
+    it hands one value over before it ends (``delivered``)."""
 
-    def __init__(self, work: Callable[[], object], fork: bool | None = None):
+    def __init__(self, work: Callable, fork: bool | None = None, delivers: bool = False):
         self._work = work
+        self._delivers = delivers
         self._process = None
+        self._here: tuple | None = None  # the outcome of work run in this process
+        self._outcome: tuple | None = None  # the other process's, when delivered() met it first
+        self._delivered_here = None
         # For the build's log: how long the work took, and how long the build
-        # waited for it at the end (the part not hidden behind page rendering).
+        # waited for it (the part not hidden behind page rendering).
         self.seconds = 0.0
         self.waited = 0.0
         if can_fork() if fork is None else fork:
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_run, args=(work, send), daemon=True)
+            self._process = context.Process(target=_run, args=(work, send, delivers), daemon=True)
             self._process.start()
             send.close()  # the child holds the only sending end: its death ends recv()
 
@@ -70,28 +88,76 @@ class SideBuild:
     def forked(self) -> bool:
         return self._process is not None
 
+    def delivered(self):
+        """What the work handed over (waiting for it); its failure before
+        that raised here as ``SideBuildError``."""
+        started = time.perf_counter()
+        try:
+            if self._process is None:
+                self._run_here()
+                return self._delivered_here
+            message = self._message()
+            if message[0] != "delivered":  # it ended first (failed, or never delivered)
+                self._outcome = message
+                self.result()  # raises the failure
+                raise SideBuildError("另一进程没有交回中间结果")
+            try:
+                with open(message[1], "rb") as file:
+                    return pickle.load(file)
+            finally:
+                os.unlink(message[1])
+        finally:
+            self.waited += time.perf_counter() - started
+
     def result(self):
         """What the work returned; its failure raised here as ``SideBuildError``."""
         started = time.perf_counter()
-        if self._process is None:
-            try:
-                return self._work()
-            except Exception as error:  # the same report as from the other process
-                raise SideBuildError(f"{type(error).__name__}: {error}", traceback.format_exc()) from error
-            finally:
-                self.seconds = self.waited = time.perf_counter() - started
         try:
-            status, value, trace, self.seconds = self._receive.recv()
-        except EOFError:  # died without a word (killed, out of memory)
-            status, value, trace = "error", "", ""
-        finally:
+            if self._process is None:
+                self._run_here()
+                status, value, trace, _ = self._here
+                self._raise_if_failed(self._here)
+                return value
+            outcome = self._outcome or self._message()
+            while outcome[0] == "delivered":  # handed over but not asked for
+                os.unlink(outcome[1])
+                outcome = self._message()
             self._receive.close()
             self._process.join()
-            self.waited = time.perf_counter() - started
-        if status != "ok":
-            code = self._process.exitcode
+            self.seconds = outcome[3]
+            self._raise_if_failed(outcome)
+            return outcome[1]
+        finally:
+            self.waited += time.perf_counter() - started
+
+    def _message(self) -> tuple:
+        try:
+            return self._receive.recv()
+        except EOFError:  # died without a word (killed, out of memory)
+            return "error", "", "", 0.0
+
+    def _raise_if_failed(self, outcome: tuple) -> None:
+        status, value, trace, _ = outcome
+        if status == "error":
+            code = self._process.exitcode if self._process is not None else None
             raise SideBuildError(value or f"进程意外退出（退出码 {code}）", trace)
-        return value
+
+    def _run_here(self) -> None:
+        """The work in this process, once (``delivered`` then ``result``)."""
+        if self._here is not None:
+            return
+        started = time.perf_counter()
+
+        def deliver(value) -> None:
+            self._delivered_here = value
+
+        try:
+            value = self._work(deliver) if self._delivers else self._work()
+            self._here = ("ok", value, "", 0.0)
+        except Exception as error:  # the same report as from the other process
+            self._here = ("error", f"{type(error).__name__}: {error}", traceback.format_exc(), 0.0)
+        self.seconds = time.perf_counter() - started
+        self._raise_if_failed(self._here)
 
 
 # Below this many items a fork (page tables of a process of hundreds of
