@@ -319,6 +319,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             url = site_url + entry.url
             parts[(entry.slug, url)] = entry_part(entry, body, url, site_url)
         deliver(parts)
+        del parts
+        self._moved = {}  # the bodies prepared for the paragraphs: 10,000 entries' are not kept through the index
         return build_index(self.library, Path(config.site_dir) / INDEX_URI, self._body_html)
 
     def _word_files(self, config, made_elsewhere: PackedParts) -> tuple[int, int]:
