@@ -104,36 +104,66 @@ def test_forked_build_equals_one_process_build(built_site, tmp_path):
     assert site_differences(built_site, single) == []
 
 
-def _word_paragraphs(output: str) -> tuple[int, int]:
+def _word_work(output: str) -> tuple[int, int, int, int]:
     """From the build's log: the entries' Word paragraphs the other process
-    made, and how many of them the Word files took."""
-    found = re.search(r"搜索索引和 (\d+) 个条目的 Word 段落（用上 (\d+) 个）", output)
+    made, how many this process used, and the Word files each process made."""
+    found = re.search(r"另一进程生成 (\d+) 个条目的 Word 段落（本进程用上 (\d+) 个）、搜索索引和 (\d+) 个汇编 Word 文件"
+                      r".*?本进程页面生成后生成 (\d+) 个 Word 文件", output)
     assert found, output
-    return int(found[1]), int(found[2])
+    return int(found[1]), int(found[2]), int(found[3]), int(found[4])
 
 
-def test_word_paragraphs_made_elsewhere_are_taken_only_where_the_page_took_the_body_made_ahead(tmp_path, built_site):
-    """The other process makes the Word paragraphs of bodies without links
-    or images from their conversion made ahead; the Word files take them
-    only for entries whose page took that conversion. Pages made without it
-    (here: never offered it) give the same site, the paragraphs made here."""
-    plain = run_mkdocs_build(ROOT, tmp_path / "plain")
-    made, taken = _word_paragraphs(plain.stdout + plain.stderr)
-    assert 0 < made == taken
-    env = hooked_env(tmp_path, "import casebook.mkdocs.sharedmarkdown as m\n"
-                               "use = m.SharedMarkdown.use\n"
-                               "m.SharedMarkdown.use = lambda self, page, ahead=None, source=None: use(self, page, None, source)\n")
-    result = run_mkdocs_build(ROOT, tmp_path / "site", env=env)
+def _build_with(tmp_path, name: str, hook: str) -> str:
+    (tmp_path / name).mkdir()
+    result = run_mkdocs_build(ROOT, tmp_path / name / "site", env=hooked_env(tmp_path / name, hook))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert _word_paragraphs(result.stdout + result.stderr) == (made, 0)
-    assert site_differences(built_site, tmp_path / "site") == []
+    return result.stdout + result.stderr
+
+
+_DRAINED = ("def drained(self, printables):\n"  # until the other process has taken every Word file from the queue
+            "    while self.word_queue._next.value <= len(printables):\n"
+            "        time.sleep(0.05)\n")
+
+
+@pytest.mark.parametrize("hook, who", [
+    # the pages' process waits until the other one has taken every Word file (after its index)
+    ("import casebook.mkdocs.plugin as p, time\n" + _DRAINED + "f = p.CasebookPlugin._finish\n"
+     "p.CasebookPlugin._finish = lambda self, config: (drained(self, p.printed_parts(self.plan.compilations)), "
+     "f(self, config))[1]\n", "elsewhere"),
+    # the other process waits until this one has taken them all (after its pages)
+    ("import casebook.mkdocs.plugin as p, time\n" + _DRAINED + "f = p.CasebookPlugin._word_files_made_elsewhere\n"
+     "p.CasebookPlugin._word_files_made_elsewhere = lambda self, config, parts: "
+     "(drained(self, p.printed_parts(p.compilations_of(self.library))), f(self, config, parts))[1]\n", "here"),
+])
+def test_word_files_are_made_by_whichever_process_is_free(tmp_path, built_site, hook, who):
+    """Both processes take Word files from one queue (the other process
+    from its paragraphs, for entries whose page took the body converted
+    ahead): the site is the same whoever makes them."""
+    made, taken, elsewhere, here = _word_work(_build_with(tmp_path, "b", hook))
+    count = len(list(built_site.glob("compilations/**/*.docx")))
+    assert 0 < made == taken and elsewhere + here == count
+    assert (elsewhere, here) == ((count, 0) if who == "elsewhere" else (0, count))
+    assert site_differences(built_site, tmp_path / "b" / "site") == []
+
+
+def test_word_paragraphs_made_elsewhere_are_used_only_where_the_page_took_the_body_made_ahead(tmp_path, built_site):
+    """Pages made without the bodies converted ahead (here: never offered
+    them) leave the other process's paragraphs unused and every Word file
+    to this process, which makes the same site."""
+    output = _build_with(tmp_path, "b", "import casebook.mkdocs.sharedmarkdown as m\n"
+                                        "use = m.SharedMarkdown.use\n"
+                                        "m.SharedMarkdown.use = lambda self, page, ahead=None, source=None: "
+                                        "use(self, page, None, source)\n")
+    made, taken, elsewhere, here = _word_work(output)
+    assert made > 0 and taken == 0 and elsewhere == 0 and here > 0
+    assert site_differences(built_site, tmp_path / "b" / "site") == []
 
 
 @pytest.mark.parametrize("broken, message", [
     # a compilations.yml naming a Word title no file system takes would be contrived: break the function instead
-    ("build_index", "生成搜索索引和 Word 段落时出错"),  # in the other process
-    ("entry_part", "生成搜索索引和 Word 段落时出错"),  # the other process's Word paragraphs, after the index
-    ("compilation_docx", "生成汇编 Word 文件时出错"),  # in the build's own, after its pages
+    ("build_index", "另一进程生成搜索索引时出错"),
+    ("entry_part", "另一进程生成条目的 Word 段落时出错"),  # its first step
+    ("compilation_docx", "生成汇编 Word 文件时出错"),  # whichever process takes the first one
 ])
 def test_a_failure_in_either_process_stops_the_build(tmp_path, broken, message):
     """An error in the forked work, or in the Word files this process

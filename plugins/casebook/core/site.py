@@ -191,6 +191,18 @@ class SitePlan:
         self._by_uri = {p.src_uri: p for p in self.pages}
 
 
+def compilations_of(library: Library, tax=None, previous: list[Compilation] | None = None) -> list[Compilation]:
+    """The site's compilations (``SitePlan.compilations``); ``tax``: the
+    library's taxonomy, if made already."""
+    tax = tax if tax is not None else build_taxonomy(library.entries, library.vocabs)
+    return plan_compilations(library.entries, library.compilations, tax, previous)
+
+
+def printed_parts(compilations: list[Compilation]) -> list[Compilation]:
+    """Each compilation, or each of its parts, as a Word file: in order."""
+    return [printable for comp in compilations for printable in comp.printable]
+
+
 def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileDates] | None = None,
               previous: SitePlan | None = None) -> SitePlan:
     """``dates``: when each entry file was added and last changed (by
@@ -201,8 +213,7 @@ def plan_site(library: Library, per_page: int = PER_PAGE, dates: dict[str, FileD
     dates = dates or {}
     tax = build_taxonomy(entries, library.vocabs)
     pages: list[PlannedPage] = []
-    compilations = plan_compilations(entries, library.compilations, tax,
-                                     previous.compilations if previous is not None else None)
+    compilations = compilations_of(library, tax, previous.compilations if previous is not None else None)
     compilation_of = {c.name: c for c in compilations}
     # an entry is in several compilations: its facts made once (the preview: once while it is the same object)
     facts: dict[str, tuple[Entry, list]] = {}

@@ -178,6 +178,9 @@ class PackedParts:
     def __len__(self) -> int:
         return len(self._packed)
 
+    def __contains__(self, key) -> bool:
+        return key in self._packed
+
     def packed_bytes(self) -> int:
         return sum(map(len, self._packed.values()))
 

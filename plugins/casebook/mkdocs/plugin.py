@@ -12,6 +12,7 @@ import logging
 import os
 import time
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 
 from markupsafe import Markup
@@ -34,7 +35,7 @@ from casebook.core.memo import Memo
 from casebook.core.parsecache import ParseCache, vocabulary_key
 from casebook.core.reference import expand_markers
 from casebook.core.schema import all_schemas
-from casebook.core.site import PER_PAGE, SitePlan, When, plan_site
+from casebook.core.site import PER_PAGE, SitePlan, When, compilations_of, plan_site, printed_parts
 from casebook.core.worddoc import PackedParts, compilation_docx, entry_part
 from casebook.mkdocs.blankpage import skip_markdown
 from casebook.mkdocs.collector import Collector
@@ -48,7 +49,7 @@ from casebook.mkdocs.reproducible import SITEMAP, fix_sitemap, source_date_epoch
 from casebook.mkdocs.search_assets import OUT_DIR as SEARCH_ASSETS_DIR
 from casebook.mkdocs.search_assets import search_assets
 from casebook.mkdocs.sharedmarkdown import Converted, SharedMarkdown
-from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, split_map
+from casebook.mkdocs.sidebuild import SharedFlags, SharedQueue, SideBuild, SideBuildError, split_map, step
 from casebook.mkdocs.templatecache import CompiledTemplates
 from casebook.search import INDEX_URI, IndexStats, IndexWriter, KeysCache, build_index
 from casebook.search.records import SearchRecord, make_record
@@ -260,6 +261,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # on the other core from now on (MkDocs has cleaned the site
             # folder), while this process plans the pages and renders them.
             self.collector.keep()  # the library: the other process need not walk it either
+            self.word_queue = SharedQueue()  # the Word files, for whichever process is free first
+            # which entry pages took the body converted ahead (on_env), and a last flag: all are known
+            self.pages_took_ahead = SharedFlags(len(self.library.entries) + 1)
             self.side = SideBuild(lambda deliver: self._side_work(config, deliver), delivers=True)
             self.plan = plan_site(self.library, per_page=self.config.per_page, dates=self.dates)
 
@@ -298,54 +302,73 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._schemas_made = (made_of, all_schemas(self.library.vocabs, self.library.slugs))
         return self._schemas_made[1]
 
-    def _side_work(self, config, deliver) -> IndexStats:
+    def _side_work(self, config, deliver) -> tuple[IndexStats, list[str]]:
         """What a build's other process makes while this one plans and
         renders the pages: first the Word paragraphs of every entry whose
         body has no link and no image, handed over (``deliver``) for the Word
-        files this process makes after its pages, then the search index.
-        Such a body is converted ahead (``_rendered_bodies``), and its page
-        takes that conversion as it is; ``_word_files`` keeps the paragraphs
-        of those entries whose page did (``_took_ahead``), so they are what
-        this process would have made from the page."""
+        files this process makes after its pages; then the search index;
+        then Word files, from the same queue as this process. Such a body is
+        converted ahead (``_rendered_bodies``), and its page takes that
+        conversion as it is: its paragraphs are used where the page did
+        (``_took_ahead``), so they are what this process would have made
+        from the page. Returns the index's figures and the Word files made."""
         site_url, parts = self._site_url(config), PackedParts()
-        for entry in self.library.entries:
-            converted = self._converted.get(entry.body)
-            if converted is None or not converted.plain:
-                continue
-            try:
-                body = self._body_for(entry, "", _unresolved)
-            except _Unresolved:  # a relative address all the same: left to the pages' process
-                continue
-            url = site_url + entry.url
-            parts[(entry.slug, url)] = entry_part(entry, body, url, site_url)
+        with step("生成条目的 Word 段落"):
+            for entry in self.library.entries:
+                converted = self._converted.get(entry.body)
+                if converted is None or not converted.plain:
+                    continue
+                try:
+                    body = self._body_for(entry, "", _unresolved)
+                except _Unresolved:  # a relative address all the same: left to the pages' process
+                    continue
+                url = site_url + entry.url
+                parts[(entry.slug, url)] = entry_part(entry, body, url, site_url)
         deliver(parts)
-        del parts
         self._moved = {}  # the bodies prepared for the paragraphs: 10,000 entries' are not kept through the index
-        return build_index(self.library, Path(config.site_dir) / INDEX_URI, self._body_html)
+        with step("生成搜索索引"):
+            stats = build_index(self.library, Path(config.site_dir) / INDEX_URI, self._body_html)
+        with step("生成汇编 Word 文件"):
+            return stats, self._word_files_made_elsewhere(config, parts)
 
-    def _word_files(self, config, made_elsewhere: PackedParts) -> tuple[int, int]:
-        """A build's compilations' Word files, written into the site folder
+    def _word_files_made_elsewhere(self, config, parts: PackedParts) -> list[str]:
+        """The other process's Word files, after its index (and once every
+        page is converted): from the shared queue, each whose entries all
+        have paragraphs here and pages that took the body converted ahead
+        (the others are left to this process); their addresses."""
+        took_ahead, count = self.pages_took_ahead, len(self.library.entries)
+        while not took_ahead[count]:  # a small library: the index made before the pages are converted
+            time.sleep(0.05)  # (if the build fails meanwhile, this process ends with it: a daemon)
+        number = {entry.slug: i for i, entry in enumerate(self.library.entries)}
+        site_url, made = self._site_url(config), []
+        self.word_parts = parts
+        printables = printed_parts(compilations_of(self.library))  # as the plan has them (made after the fork)
+        for i in self.word_queue.take(len(printables)):
+            printable = printables[i]
+            if all(took_ahead[number[e.slug]] and (e.slug, site_url + e.url) in parts for e in printable.entries):
+                self._write_word_file(printable, config)
+                made.append(printable.docx_uri)
+        return made
+
+    def _write_word_file(self, printable, config) -> None:
+        target = Path(config.site_dir) / printable.docx_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(self._word_file(printable, config))
+
+    def _word_files(self, config, printables: Iterable) -> list[str]:
+        """Word files of a build's compilations, written into the site folder
         after the pages (the pages never link to them through MkDocs' files),
-        with the paragraphs the other process made (``_side_work``) for
-        entries whose page took the body converted ahead; how many files,
-        and how many of those paragraphs."""
-        # By now this process holds every page: its cache of the entries'
-        # Word paragraphs keeps them deflated (worddoc.PackedParts).
-        self.word_parts = PackedParts()
-        taken = self.word_parts.take(made_elsewhere, lambda key: key[0] in self._took_ahead)
-        site_dir, made = Path(config.site_dir), 0
+        one by one as ``printables`` gives them; their addresses."""
+        made = []
         try:
-            for comp in self.plan.compilations:
-                for printable in comp.printable:
-                    target = site_dir / printable.docx_uri
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(self._word_file(printable, config))
-                    made += 1
+            for printable in printables:
+                self._write_word_file(printable, config)
+                made.append(printable.docx_uri)
         except Exception as error:  # noqa: BLE001 - the build stops with a message, not a traceback
             log.error(traceback.format_exc())
             raise PluginError(f"生成汇编 Word 文件时出错（{type(error).__name__}: {error}），本次生成不完整；"
                               f"请把上面的错误信息交给维护人员") from None
-        return made, taken
+        return made
 
     def _track_pages(self, files: Files, config) -> None:
         """Fingerprint every page by what it is made from (see incremental.py)."""
@@ -403,7 +426,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             ahead = self._converted.get(body)  # the page took the body converted ahead: sanitised then
             if ahead is not None and html is ahead.html:
                 safe = self._bodies[body]
-                self._took_ahead.add(slug)
+                self._took_ahead.add(slug)  # its Word paragraphs can be the other process's
             else:
                 safe = sanitise_html(html)
             self._page_bodies[slug] = safe
@@ -420,6 +443,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
         cache_frame(env)  # the theme's head links, scripts and configuration: once per place
         self.fragments = keep_fragments(env)  # cards and compilation heads: once per build (a new store each build)
+        if self.side is not None:  # every page is converted by now: the other process may make Word files
+            for number, entry in enumerate(self.library.entries):
+                if entry.slug in self._took_ahead:
+                    self.pages_took_ahead.set(number)
+            self.pages_took_ahead.set(len(self.library.entries))
         if self.previewing:
             env.bytecode_cache = self.compiled_templates
         if self.incremental:  # the preview's other core renders every other page (pagesplit.py)
@@ -595,19 +623,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.fragments.clear()  # 37 MB at 10,000 entries (cards, compilation heads), not kept through the Word files
         if self.side is not None:
             side, self.side = self.side, None
+            printables = printed_parts(self.plan.compilations)
             try:
-                parts = side.delivered()  # made first: the Word files are made while the index is finished
+                parts = side.delivered()  # made first: Word files are made here while the index is finished
                 started = time.perf_counter()
-                made, taken = self._word_files(config, parts)
+                # By now this process holds every page: its cache of the entries'
+                # Word paragraphs keeps them deflated (worddoc.PackedParts).
+                self.word_parts = PackedParts()
+                taken = self.word_parts.take(parts, lambda key: key[0] in self._took_ahead)
+                made = self._word_files(config, (printables[i] for i in self.word_queue.take(len(printables))))
                 word_seconds = time.perf_counter() - started
-                stats = side.result()
+                stats, made_elsewhere = side.result()
             except SideBuildError as error:
                 log.error(error.trace)
-                raise PluginError(f"生成搜索索引和 Word 段落时出错（{error}），本次生成不完整；"
-                                  f"请把上面的错误信息交给维护人员") from None
-            log.info(f"搜索索引和 {len(parts)} 个条目的 Word 段落（用上 {taken} 个）用时 {side.seconds:.1f} 秒"
-                     f"{'（另一进程）' if side.forked else ''}，页面生成后又等待 {side.waited:.1f} 秒；"
-                     f"{made} 个汇编 Word 文件用时 {word_seconds:.1f} 秒")
+                raise PluginError(f"另一进程{error}，本次生成不完整；请把上面的错误信息交给维护人员") from None
+            done = {*made, *made_elsewhere}
+            made += self._word_files(config, [p for p in printables if p.docx_uri not in done])  # those left
+            log.info(f"另一进程生成 {len(parts)} 个条目的 Word 段落（本进程用上 {taken} 个）、"
+                     f"搜索索引和 {len(made_elsewhere)} 个汇编 Word 文件，"
+                     f"用时 {side.seconds:.1f} 秒{'（另一进程）' if side.forked else ''}；"
+                     f"本进程页面生成后生成 {len(made)} 个 Word 文件用时 {word_seconds:.1f} 秒，"
+                     f"等待另一进程 {side.waited:.1f} 秒")
         else:
             if self.incremental:
                 self._body_texts.next_build()

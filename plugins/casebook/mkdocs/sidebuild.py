@@ -20,9 +20,67 @@ import pickle
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 JOBS_VARIABLE = "CASEBOOK_JOBS"
+
+
+class Described(Exception):
+    """A failure already said in Chinese (what failed, and why): the build's
+    message shows it as it is."""
+
+
+def _said(error: BaseException) -> str:
+    return str(error) if isinstance(error, Described) else f"{type(error).__name__}: {error}"
+
+
+class step:
+    """``with step("生成搜索索引"):`` -- a failure inside becomes
+    ``Described("生成搜索索引时出错（OSError: ...）")``."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, trace):
+        if isinstance(error, Exception) and not isinstance(error, Described):
+            raise Described(f"{self.what}时出错（{type(error).__name__}: {error}）") from error
+        return False
+
+
+class SharedQueue:
+    """Numbers 0, 1, 2, ... each handed to exactly one of the processes
+    forked after it was made (and this one), whoever asks first: the Word
+    files go to the other process once its index is made and to this one
+    once its pages are, so neither waits with work left."""
+
+    def __init__(self):
+        self._next = multiprocessing.Value("q", 0)  # shared memory with its own lock, inherited by a fork
+
+    def take(self, count: int) -> Iterator[int]:
+        """The numbers below ``count`` no process has taken yet, one at a time."""
+        while True:
+            with self._next.get_lock():
+                taken = self._next.value
+                self._next.value = taken + 1
+            if taken >= count:
+                return
+            yield taken
+
+
+class SharedFlags:
+    """Flags this process sets for the processes it forked before (shared memory)."""
+
+    def __init__(self, count: int):
+        self._flags = multiprocessing.Array("b", count, lock=False)
+
+    def set(self, number: int) -> None:
+        self._flags[number] = 1
+
+    def __getitem__(self, number: int) -> bool:
+        return self._flags[number] == 1
 
 
 class SideBuildError(RuntimeError):
@@ -43,7 +101,7 @@ def _run(work: Callable, send, delivers: bool) -> None:
         value = work(lambda delivered: _deliver(delivered, send)) if delivers else work()
         outcome = ("ok", value, "", time.perf_counter() - started)
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the build
-        outcome = ("error", f"{type(error).__name__}: {error}", traceback.format_exc(), 0.0)
+        outcome = ("error", _said(error), traceback.format_exc(), 0.0)
     try:
         send.send(outcome)
     finally:
@@ -155,7 +213,7 @@ class SideBuild:
             value = self._work(deliver) if self._delivers else self._work()
             self._here = ("ok", value, "", 0.0)
         except Exception as error:  # the same report as from the other process
-            self._here = ("error", f"{type(error).__name__}: {error}", traceback.format_exc(), 0.0)
+            self._here = ("error", _said(error), traceback.format_exc(), 0.0)
         self.seconds = time.perf_counter() - started
         self._raise_if_failed(self._here)
 
