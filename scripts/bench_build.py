@@ -109,13 +109,16 @@ def site_facts(site: Path) -> dict:
 
 
 def side_work(log: str) -> dict:
-    """From the build's log (plugin.py): seconds the search index and the
-    entries' Word paragraphs took on the other core, how long the build
-    waited for them after rendering the pages, and the seconds the Word
-    files took after that."""
-    found = re.search(r"Word 段落.*?用时 ([\d.]+) 秒.*?等待 ([\d.]+) 秒.*?Word 文件用时 ([\d.]+) 秒", log)
-    return ({"side_seconds": float(found[1]), "side_waited": float(found[2]), "word_seconds": float(found[3])}
-            if found else {})
+    """From the build's log (plugin.py): seconds the other process took (the
+    entries' Word paragraphs, the search index, its share of the Word
+    files), the Word files each process made, the seconds this process
+    spent on its share after the pages, and how long it waited."""
+    found = re.search(r"搜索索引和 (\d+) 个汇编 Word 文件，用时 ([\d.]+) 秒.*?页面生成后生成 (\d+) 个 Word 文件"
+                      r"用时 ([\d.]+) 秒，等待另一进程 ([\d.]+) 秒", log)
+    if not found:
+        return {}
+    return {"side_word_files": int(found[1]), "side_seconds": float(found[2]), "word_files": int(found[3]),
+            "word_seconds": float(found[4]), "side_waited": float(found[5])}
 
 
 def edits(project: Path):
@@ -199,15 +202,15 @@ def report(rows: list[dict], machine: dict) -> str:
     lines = [f"机器：{machine['cpu']}，{machine['cores']} 核，{machine['ram_gb']} GB；{machine['os']}；"
              f"Python {machine['python']}", "",
              "| 条目数 | Casebook 构建 | 峰值内存 | 纯 MkDocs 基线 | 基线内存 | 倍数 | 站点 | HTML 页 | 最大条目页 | 最大列表页 "
-             "| 搜索索引 | 索引与 Word 段落（另一进程） | 页面后等待 | Word 文件 |",
+             "| 搜索索引 | 另一进程（Word 段落、索引、Word 文件） | 本进程页面后的 Word 文件 | 等待另一进程 |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        s = r["site"]
+        s, c = r["site"], r["casebook"]
         lines.append(f"| {r['entries']:,} | {r['casebook']['seconds']} s | {r['casebook']['peak_mb']} MB "
                      f"| {r['plain']['seconds']} s | {r['plain']['peak_mb']} MB | {r['ratio']}× | {mb(s['bytes'])} "
                      f"| {s['html']:,} | {s['largest_entry'] / 1024:.0f} KB | {s['largest_listing'] / 1024:.0f} KB "
-                     f"| {mb(s['index_bytes'])} | {r['casebook'].get('side_seconds', '–')} s "
-                     f"| {r['casebook'].get('side_waited', '–')} s | {r['casebook'].get('word_seconds', '–')} s |")
+                     f"| {mb(s['index_bytes'])} | {c.get('side_seconds', '–')} s（{c.get('side_word_files', '–')} 个） "
+                     f"| {c.get('word_seconds', '–')} s（{c.get('word_files', '–')} 个） | {c.get('side_waited', '–')} s |")
     lines += ["", "预览（`casebook serve`，即 `mkdocs serve --dirty`）：首次生成与每类修改后的重新生成（秒 / 重新生成的页面数）", "",
               "| 条目数 | 首次 | 正文 | 标题 | 新条目 | 删除条目 | 词表 |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
