@@ -78,3 +78,10 @@ def test_a_batch_with_too_many_characters_to_pack_is_halved():
 def test_no_records_and_records_without_letters():
     assert bulk.postings([], len(SETS)) == (({},) * len(SETS), ({},) * len(SETS))
     _assert_same([("", "，。", " \n", "")] * 3)
+
+
+def test_groups_too_many_to_pack_with_their_characters_grow_in_python(monkeypatch):
+    """Where a group's number and two characters do not fit in one number,
+    every group takes its first step in Python too: the same postings."""
+    monkeypatch.setattr(bulk, "PACKED_BITS", 12)  # (the arithmetic stays 64-bit: only the choice changes)
+    _assert_same(_records(random.Random(7), 30))

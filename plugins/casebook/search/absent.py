@@ -63,8 +63,14 @@ def grown(text: str, chars: list[str], groups: list[list[int]], size: int) -> se
     at each end; ``chars`` its characters, as a list: indexing a string
     makes a new string each time) of one string of ``size`` letters with two
     different characters before it, ascending. ``bulk.py`` finds the groups
-    of many texts at once and grows them here too."""
-    stack = [(size, where) for where in groups]
+    of many texts at once, takes their first step there and grows the
+    rest here (``grow``)."""
+    return grow(text, chars, [(size, where) for where in groups])
+
+
+def grow(text: str, chars: list[str], stack: list[tuple[int, list[int]]]) -> set[str]:
+    """``grown`` from groups each with its own depth: (the length of the
+    middle its positions share, the positions)."""
     result: set[str] = set()
     while stack:
         depth, where = stack.pop()

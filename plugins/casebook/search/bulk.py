@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from casebook.search.absent import grown
+from casebook.search.absent import grow
 from casebook.search.text import MAX_GRAM, SEPARATOR, fold_table, letter_ranges
 
 LAST_CODE_POINT = 0x10FFFF
@@ -30,6 +30,7 @@ LAST_CODE_POINT = 0x10FFFF
 # character at their peak (2 M characters: about 200 MB beside the build),
 # and each batch costs a Python step per key it holds.
 BATCH_CHARS = 250_000
+PACKED_BITS = 64  # the codes of a gram or a group and what follows it share one unsigned 64-bit number
 _ID = np.dtype(np.uintc)  # array("I")'s item: the postings' lists are filled from these bytes
 _TEXT = np.dtype("<u4")  # UTF-32-LE code units: one per character (surrogatepass keeps lone surrogates)
 assert MAX_GRAM == 3  # the gram codes below are of one, two and three characters
@@ -76,13 +77,13 @@ def _file_batch(texts: list[str], first: int, grams: dict[str, array], absent: d
     text, dense, alphabet, record = _cut(texts)
     bits = max(1, (len(alphabet) - 1).bit_length())
     record_bits = (len(texts) - 1).bit_length()
-    if 3 * bits + record_bits > 64 and len(texts) > 1:  # too many distinct characters to pack: halves
+    if 3 * bits + record_bits > PACKED_BITS and len(texts) > 1:  # too many distinct characters to pack: halves
         half = len(texts) // 2
         _file_batch(texts[:half], first, grams, absent)
         _file_batch(texts[half:], first + half, grams, absent)
         return
     _file_grams(dense, alphabet, record, bits, record_bits, first, grams)
-    _file_absent(text, dense, alphabet, record, bits, record_bits, first, absent)
+    _file_absent(text, dense, alphabet, record, bits, first, absent)
 
 
 def _cut(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
@@ -160,43 +161,113 @@ def _file(keys: list[str], starts: np.ndarray, records: np.ndarray, lists: dict[
         found.frombytes(ids[low * size:high * size])
 
 
-def _file_absent(text: str, dense: np.ndarray, alphabet: np.ndarray, record: np.ndarray, bits: int,
-                 record_bits: int, first: int, absent: dict[str, array]) -> None:
+def _file_absent(text: str, dense: np.ndarray, alphabet: np.ndarray, record: np.ndarray, bits: int, first: int,
+                 absent: dict[str, array]) -> None:
     """The minimal absent words of four characters or more: their middles
-    start with two letters that occur with two different characters before
-    them (``absent.py``), where the trigram of the character before and the
-    two is rarer in the text than the two; ``grown`` does the rest."""
-    b, r = np.uint64(bits), np.uint64(record_bits)
+    start with two letters that occur in the text with two different
+    characters before them (``absent.py``). The groups of those positions
+    take their first step here (``_first_step``), ``absent.grow`` the rest
+    (a group's positions in any order: what it finds is a set)."""
+    b = np.uint64(bits)
     before, one, two = dense[:-2], dense[1:-1], dense[2:]
     middle = np.flatnonzero((one != 0) & (two != 0))  # position - 1 of two letters (a text starts with a separator)
-    rec = record[middle + 1].astype(np.uint64)
-    pair = (one[middle] << b | two[middle]) << r | rec
-    left = ((before[middle] << b | one[middle]) << b | two[middle]) << r | rec
-    branching = middle[_counts(left) < _counts(pair)] + 1
-    if not len(branching):
+    if not len(middle):
         return
-    # grouped by text, then by middle, each group ascending
-    key = record[branching].astype(np.uint64) << np.uint64(2 * bits) | dense[branching] << b | dense[branching + 1]
-    order = np.argsort(key, kind="stable")
-    key, where = key[order], branching[order].tolist()
-    starts = _distinct(key)
-    bounds = starts.tolist()
-    groups = [where[low:high] for low, high in zip(bounds, [*bounds[1:], len(where)])]
-    texts = (key[starts] >> np.uint64(2 * bits)).astype(np.int64).tolist()
-    # one string object per character of the alphabet: grown's sets hash each once
+    # sorted by text, then the two letters (a group), then the character before them
+    key = ((record[middle + 1].astype(np.uint64) << np.uint64(2 * bits) | one[middle] << b | two[middle]) << b
+           | before[middle])
+    order = np.argsort(key)
+    key, where = key[order], middle[order] + 1
+    starts = _distinct(key >> b)
+    sizes = np.diff(starts, append=len(key))
+    branching = key[starts] != key[starts + sizes - 1]  # two different characters before the group's letters
+    if not branching.any():
+        return
+    kept = np.repeat(branching, sizes)
+    key, where, sizes = key[kept], where[kept], sizes[branching]
+    starts = np.cumsum(sizes) - sizes
+    texts = (key[starts] >> np.uint64(3 * bits)).astype(np.int64)
+    words, word_groups, later = _first_step(dense, alphabet, where, starts, bits)
+    # one string object per character of the alphabet: grow's sets hash each once
     chars = np.array(list(alphabet.astype(_TEXT).tobytes().decode("utf-32-le")), dtype=object)[dense].tolist()
-    at = 0
-    while at < len(groups):
-        upto = at + 1
-        while upto < len(groups) and texts[upto] == texts[at]:
-            upto += 1
-        number = first + texts[at]
-        for word in grown(text, chars, groups[at:upto], 2):
-            found = absent.get(word)
-            if found is None:
-                found = absent[word] = array("I")
-            found.append(number)
-        at = upto
+    # the words of four characters (in the order of their texts), then the longer ones grown here, text by
+    # text: no word is in both, so each word's list stays ascending
+    _file_words(words, (texts[word_groups] + first).tolist(), absent)
+    stacks: dict[int, list[tuple[int, list[int]]]] = {}
+    for group, depth, positions in later:
+        stacks.setdefault(int(texts[group]) + first, []).append((depth, positions))
+    for number in sorted(stacks):
+        found = grow(text, chars, stacks[number])
+        _file_words(found, [number] * len(found), absent)
+
+
+def _file_words(words, numbers: list[int], absent: dict[str, array]) -> None:
+    for word, number in zip(words, numbers):
+        filed = absent.get(word)
+        if filed is None:
+            filed = absent[word] = array("I")
+        filed.append(number)
+
+
+def _first_step(dense: np.ndarray, alphabet: np.ndarray, where: np.ndarray, starts: np.ndarray,
+                bits: int) -> tuple[list[str], np.ndarray, list[tuple[int, int, list[int]]]]:
+    """``absent.grow``'s step at depth two for every group at once (groups:
+    ``where`` from each of ``starts`` to the next, two letters alike at
+    each position, two different characters before them): the absent
+    words of four characters it finds, the group of each, and what is left
+    to grow: (group, depth, positions) of each group whose positions all
+    go on with one letter (grown from depth two), and of each set of
+    positions in a group that go on with the same letter (from depth
+    three)."""
+    count = len(starts)
+    group = np.repeat(np.arange(count), np.diff(starts, append=len(where)))
+    group_bits = max(1, (count - 1).bit_length())
+    positions = where.tolist()
+    if group_bits + 2 * bits > PACKED_BITS:  # a huge text with a huge alphabet: every group grown in Python
+        ends = [*starts.tolist()[1:], len(positions)]
+        return [], np.zeros(0, dtype=np.int64), [(g, 2, positions[s:e]) for g, (s, e) in enumerate(zip(starts.tolist(), ends))]
+    b, wide = np.uint64(bits), group.astype(np.uint64)
+    left, right = dense[where - 1], dense[where + 2]
+    # runs of positions going on with the same character, within each group (ascending in each run)
+    by_right = np.argsort(wide << b | right, kind="stable")
+    run_starts = _distinct((wide << b | right)[by_right])
+    run_lengths = np.diff(run_starts, append=len(by_right))
+    run_group, run_right = group[by_right[run_starts]], right[by_right[run_starts]]
+    rights = np.bincount(run_group, minlength=count)
+    first_right = run_right[np.searchsorted(run_group, np.arange(count))]
+    later: list[tuple[int, int, list[int]]] = []
+    ends = np.append(starts[1:], len(where))
+    for g in np.flatnonzero((rights == 1) & (first_right != 0)).tolist():  # one letter after all: parted in Python
+        later.append((g, 2, positions[starts[g]:ends[g]]))
+    in_runs = where[by_right].tolist()
+    several = rights[run_group] >= 2
+    for k in np.flatnonzero(several & (run_right != 0) & (run_lengths >= 2)).tolist():  # a child group (depth 3)
+        low = int(run_starts[k])
+        later.append((int(run_group[k]), 3, in_runs[low:low + int(run_lengths[k])]))
+    # the words: a left and a right of a group (separators aside) that never occur around its middle together
+    chosen = (rights >= 2)[group]
+    lefts = wide << b | left
+    lefts = np.sort(lefts[chosen & (left != 0)])
+    lefts = lefts[_distinct(lefts)]
+    left_group, left_char = (lefts >> b).astype(np.int64), lefts & np.uint64((1 << bits) - 1)
+    keep = several & (run_right != 0)
+    right_group, right_char = run_group[keep], run_right[keep]
+    per_group = np.bincount(right_group, minlength=count)
+    offset = np.cumsum(per_group) - per_group
+    repeat = per_group[left_group]
+    row = np.repeat(np.arange(len(left_group)), repeat)
+    within = np.arange(int(repeat.sum())) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    g, l, rt = left_group[row], left_char[row], right_char[offset[left_group[row]] + within]
+    candidate = (g.astype(np.uint64) << b | l) << b | rt
+    present = np.sort(((wide << b | left) << b | right)[chosen])
+    present = present[_distinct(present)]
+    at = np.searchsorted(present, candidate)
+    missing = present[np.minimum(at, len(present) - 1)] != candidate if len(present) else np.ones(len(candidate), bool)
+    g, l, rt = g[missing], l[missing], rt[missing]
+    head = where[starts[g]]
+    codes = np.stack([alphabet[l], alphabet[dense[head]], alphabet[dense[head + 1]], alphabet[rt]], axis=1)
+    joined = codes.astype(_TEXT).tobytes().decode("utf-32-le")
+    return [joined[i:i + 4] for i in range(0, len(joined), 4)], g, later
 
 
 def _distinct(ordered: np.ndarray) -> np.ndarray:
@@ -207,9 +278,4 @@ def _distinct(ordered: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
 
 
-def _counts(keys: np.ndarray) -> np.ndarray:
-    """How often each item's value occurs among ``keys``, per item."""
-    ordered = np.sort(keys)
-    starts = _distinct(ordered)
-    counts = np.diff(starts, append=len(ordered))
-    return counts[np.searchsorted(ordered[starts], keys)]
+
