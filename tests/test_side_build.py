@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import pytest
 from casebook.mkdocs.sidebuild import SideBuild, SideBuildError, can_fork
@@ -89,6 +90,25 @@ def test_a_value_handed_over_but_never_asked_for_is_removed(tmp_path, monkeypatc
     assert list(tmp_path.iterdir()) == []
 
 
+def test_stop_ends_the_work_and_removes_what_it_handed_over(tmp_path, monkeypatch):
+    """A failing build stops the other process: it ends, and a value it
+    handed over that nobody asked for is removed."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+
+    def work(deliver):
+        deliver([1, 2, 3])
+        time.sleep(60)
+
+    side = SideBuild(work, fork=True, delivers=True)
+    while not side._receive.poll():  # handed over (its name sent)
+        time.sleep(0.01)
+    assert len(list(tmp_path.iterdir())) == 1
+    side.stop()
+    assert not side._process.is_alive() and list(tmp_path.iterdir()) == []
+
+
 def test_one_process_when_asked():
     assert not can_fork({"CASEBOOK_JOBS": "1"})
     assert SideBuild(lambda: 7, fork=False).result() == 7
@@ -107,7 +127,7 @@ def test_forked_build_equals_one_process_build(built_site, tmp_path):
 def _word_work(output: str) -> tuple[int, int, int, int]:
     """From the build's log: the entries' Word paragraphs the other process
     made, how many this process used, and the Word files each process made."""
-    found = re.search(r"另一进程生成 (\d+) 个条目的 Word 段落（本进程用上 (\d+) 个）、搜索索引和 (\d+) 个汇编 Word 文件"
+    found = re.search(r"另一进程生成 (\d+) 个条目的 Word 段落（用上 (\d+) 个）、搜索索引和 (\d+) 个汇编 Word 文件"
                       r".*?本进程页面生成后生成 (\d+) 个 Word 文件", output)
     assert found, output
     return int(found[1]), int(found[2]), int(found[3]), int(found[4])

@@ -145,7 +145,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.word_parts: dict = {}  # an entry's Word paragraphs, shared by the compilations holding it
         self.word_part_digests: dict[str, str] = {}  # the preview's: what each entry's paragraphs were made from
         self.word_files: dict[str, tuple[str, bytes]] = {}  # the preview's: docx uri -> (made from, bytes)
-        self.side: SideBuild | None = None  # a build's Word paragraphs and search index, made on the other core
+        self.side: SideBuild | None = None  # a build's Word paragraphs, search index and some Word files: other core
         self.page_side: SideBuild | None = None  # the preview's pages rendered on the other core
         self.fragments = Fragments()  # this build's pieces of pages rendered once (fragments.py; on_env)
         self.pages_elsewhere = 0  # how many, this build (a test checks the preview's first build does)
@@ -596,6 +596,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_build_error(self, error):
         self._pages_rendered_elsewhere(failing=True)
+        side, self.side = self.side, None
+        if side is not None:  # the build's other process: nothing more of it is wanted
+            side.stop()
         self.collector.build_ended(collect_when_idle=self.previewing)
 
     def _pages_rendered_elsewhere(self, failing: bool = False) -> None:
@@ -624,6 +627,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.side is not None:
             side, self.side = self.side, None
             printables = printed_parts(self.plan.compilations)
+            where = "另一进程" if side.forked else "本进程"
             try:
                 parts = side.delivered()  # made first: Word files are made here while the index is finished
                 started = time.perf_counter()
@@ -636,12 +640,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 stats, made_elsewhere = side.result()
             except SideBuildError as error:
                 log.error(error.trace)
-                raise PluginError(f"另一进程{error}，本次生成不完整；请把上面的错误信息交给维护人员") from None
+                raise PluginError(f"{where}{error}，本次生成不完整；请把上面的错误信息交给维护人员") from None
+            except BaseException:  # this process's Word files failed: the other one is not waited for
+                side.stop()
+                raise
             done = {*made, *made_elsewhere}
             made += self._word_files(config, [p for p in printables if p.docx_uri not in done])  # those left
-            log.info(f"另一进程生成 {len(parts)} 个条目的 Word 段落（本进程用上 {taken} 个）、"
-                     f"搜索索引和 {len(made_elsewhere)} 个汇编 Word 文件，"
-                     f"用时 {side.seconds:.1f} 秒{'（另一进程）' if side.forked else ''}；"
+            log.info(f"{where}生成 {len(parts)} 个条目的 Word 段落（用上 {taken} 个）、"
+                     f"搜索索引和 {len(made_elsewhere)} 个汇编 Word 文件，用时 {side.seconds:.1f} 秒；"
                      f"本进程页面生成后生成 {len(made)} 个 Word 文件用时 {word_seconds:.1f} 秒，"
                      f"等待另一进程 {side.waited:.1f} 秒")
         else:

@@ -188,6 +188,23 @@ class SideBuild:
         finally:
             self.waited += time.perf_counter() - started
 
+    def stop(self) -> None:
+        """The build failed: the other process is ended if it still runs, and
+        a value it handed over but nobody asked for is removed."""
+        if self._process is None:
+            return
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        try:
+            while self._receive.poll():
+                message = self._receive.recv()
+                if message[0] == "delivered":
+                    os.unlink(message[1])
+        except (EOFError, OSError):
+            pass
+        self._receive.close()
+
     def _message(self) -> tuple:
         try:
             return self._receive.recv()
