@@ -67,7 +67,8 @@ def test_grams_cover_every_substring_up_to_three_characters():
     assert word_grams("八小时") == ["八小时"]
 
 
-@pytest.mark.parametrize("ids", [[], [0], [5, 6, 7, 300], list(range(0, 1000, 2)), list(range(990))])
+@pytest.mark.parametrize("ids", [[], [0], [127], [128], [16384], [2 ** 21 + 5], [5, 6, 7, 300], list(range(0, 1000, 2)),
+                                 list(range(990))])
 def test_id_sets_round_trip(ids):
     out = bytearray()
     encode_set(array("I", ids), out)
