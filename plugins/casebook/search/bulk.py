@@ -4,10 +4,10 @@
 position by position; over 10,000 entries that, and filing each key's
 record, took about 20 s of a build's 31 s of index (BENCHMARKS.md). Here
 each field of a batch of records is one array of code points: folding,
-runs, grams, the counts that show where a minimal absent word may branch,
-and which records hold which key are array operations. Growing the
-branching middles into absent words stays ``absent.grown``, the same loop
-the one-record path runs. Both paths give the same postings
+runs, grams, which records hold which key, which middles of two letters a
+minimal absent word may grow from, and the first step of growing them are
+array operations. The rest of the growing is ``absent.grow``, the loop the
+one-record path runs too. Both paths give the same postings
 (tests/test_search_bulk.py); the preview, which keeps each record's keys
 from build to build, still uses the one-record path.
 
@@ -109,7 +109,7 @@ def _cut(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
     present = np.zeros(LAST_CODE_POINT + 1, dtype=bool)  # the alphabet by a table, not a sort
     present[codes] = True
     alphabet = np.flatnonzero(present)
-    number = np.zeros(LAST_CODE_POINT + 1, dtype=np.uint64)
+    number = np.zeros(LAST_CODE_POINT + 1, dtype=np.uint64)  # (zeroed lazily by the kernel: only pages read cost)
     number[alphabet] = np.arange(len(alphabet), dtype=np.uint64)
     return codes.tobytes().decode("utf-32-le"), number[codes], alphabet, record
 
