@@ -173,9 +173,8 @@ class SideBuild:
         try:
             if self._process is None:
                 self._run_here()
-                status, value, trace, _ = self._here
                 self._raise_if_failed(self._here)
-                return value
+                return self._here[1]
             outcome = self._outcome or self._message()
             while outcome[0] == "delivered":  # handed over but not asked for
                 os.unlink(outcome[1])

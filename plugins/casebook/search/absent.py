@@ -54,23 +54,17 @@ def absent_words(found: Factors, shortest: int = MAX_GRAM + 1) -> set[str]:
     groups: dict[str, list[int]] = defaultdict(list)
     at = list(branching)  # each into the group of its middle, by C-level maps (no loop per position)
     deque(map(list.append, map(groups.__getitem__, map(middles.__getitem__, at)), at), maxlen=0)
-    return grown(found.text, chars, [where for middle, where in groups.items() if SEPARATOR not in middle], size)
-
-
-def grown(text: str, chars: list[str], groups: list[list[int]], size: int) -> set[str]:
-    """The minimal absent words whose middle starts with a group's middle:
-    each group the positions in ``text`` (its runs joined by SEPARATOR, one
-    at each end; ``chars`` its characters, as a list: indexing a string
-    makes a new string each time) of one string of ``size`` letters with two
-    different characters before it, ascending. ``bulk.py`` finds the groups
-    of many texts at once, takes their first step there and grows the
-    rest here (``grow``)."""
-    return grow(text, chars, [(size, where) for where in groups])
+    return grow(found.text, chars, [(size, where) for middle, where in groups.items() if SEPARATOR not in middle])
 
 
 def grow(text: str, chars: list[str], stack: list[tuple[int, list[int]]]) -> set[str]:
-    """``grown`` from groups each with its own depth: (the length of the
-    middle its positions share, the positions)."""
+    """The minimal absent words whose middle starts with a group's middle.
+    A group is (depth, positions): the positions in ``text`` (its runs
+    joined by SEPARATOR, one at each end; ``chars`` its characters, as a
+    list: indexing a string makes a new string each time) of one string of
+    ``depth`` letters with two different characters before it. ``bulk.py``
+    finds the groups of many texts at once, takes their first step there
+    and grows the rest here."""
     result: set[str] = set()
     while stack:
         depth, where = stack.pop()

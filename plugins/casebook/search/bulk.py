@@ -194,8 +194,9 @@ def _file_absent(text: str, dense: np.ndarray, alphabet: np.ndarray, record: np.
     # text: no word is in both, so each word's list stays ascending
     _file_words(words, (texts[word_groups] + first).tolist(), absent)
     stacks: dict[int, list[tuple[int, list[int]]]] = {}
+    text_of = texts.tolist()
     for group, depth, positions in later:
-        stacks.setdefault(int(texts[group]) + first, []).append((depth, positions))
+        stacks.setdefault(text_of[group] + first, []).append((depth, positions))
     for number in sorted(stacks):
         found = grow(text, chars, stacks[number])
         _file_words(found, [number] * len(found), absent)
