@@ -1,7 +1,8 @@
 """What a build renders once and reuses -- the theme's navigation per place
 (mkdocs/navcache.py), its frame blocks and Casebook's header per place
 (mkdocs/framecache.py), cards and compilation heads per build
-(mkdocs/fragments.py) -- leaves every page as it is rendered without them."""
+(mkdocs/fragments.py), the ``url`` filter's answers per folder
+(mkdocs/urlcache.py) -- leaves every page as it is rendered without them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from types import SimpleNamespace
 from casebook.mkdocs.fragments import Fragments
 from casebook.mkdocs.framecache import place
 from casebook.mkdocs.navcache import _Places
+from casebook.mkdocs.urlcache import cache_urls
 from conftest import hooked_env, run_mkdocs_build, sample_project, site_differences
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,7 @@ from mkdocs.utils.templates import url_filter
 NO_CACHES = """
 import casebook.mkdocs.plugin as p
 from casebook.mkdocs.fragments import Fragments
-p.cache_frame = p.cache_navigation = lambda env: None
+p.cache_frame = p.cache_navigation = p.cache_urls = lambda env: None
 Fragments.linked = lambda self, key, link, macro, *args: macro(*args, link)
 """
 
@@ -68,6 +70,35 @@ def test_entries_of_one_type_share_a_place_their_listing_does_not():
     assert places.place("practices/") == (("practices",), 1)
     assert places.place("units/x/y/") == (("units",), 3)
     assert places.place("a.html/") is None  # MkDocs reads a dot as a file name: made link by link
+
+
+# -- the url filter's answers, once per folder ------------------------------------
+
+LINKS = ADDRESSES | st.sampled_from(["", ".", "./", "../a/", "a/../b/", "x.html", "a/b.html", "/a/", "#top",
+                                     "http://h/a/", "a/?q=1", "a/b", "practices/a"])
+PAGES = ADDRESSES | st.sampled_from(["404.html", "a/b.html", "a//b/", "a/../", "./", "a/./", "a/.../"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(links=st.lists(LINKS, min_size=1, max_size=8), pages=st.lists(PAGES, min_size=1, max_size=8))
+def test_the_url_filter_answers_as_mkdocs_does_for_every_page(links, pages):
+    env = SimpleNamespace(filters={"url": url_filter})
+    cache_urls(env)
+    cached = env.filters["url"]
+    assert cached is not url_filter
+    for page in pages:  # one after another: a later page may take an answer an earlier one left
+        context = {"page": SimpleNamespace(url=page), "base_url": ".."}
+        for link in links:
+            assert cached(context, link) == url_filter(context, link), (page, link)
+    assert cached({"page": None, "base_url": ".."}, "a/") == "../a/"  # no page: relative to base_url
+
+
+def test_another_plugins_url_filter_is_left_as_it_is():
+    def own(context, value):
+        return value
+    env = SimpleNamespace(filters={"url": own})
+    cache_urls(env)
+    assert env.filters["url"] is own
 
 
 # -- the frame's blocks, once per place -----------------------------------------

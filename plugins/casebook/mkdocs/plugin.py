@@ -51,6 +51,7 @@ from casebook.mkdocs.search_assets import search_assets
 from casebook.mkdocs.sharedmarkdown import Converted, SharedMarkdown
 from casebook.mkdocs.sidebuild import SharedFlags, SharedQueue, SideBuild, SideBuildError, split_map, step
 from casebook.mkdocs.templatecache import CompiledTemplates
+from casebook.mkdocs.urlcache import cache_urls
 from casebook.search import INDEX_URI, IndexStats, IndexWriter, KeysCache, build_index
 from casebook.search.records import SearchRecord, make_record
 
@@ -442,6 +443,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
         cache_frame(env)  # the theme's head links, scripts and configuration: once per place
+        cache_urls(env)  # each link relative to a page: worked out once per folder
         self.fragments = keep_fragments(env)  # cards and compilation heads: once per build (a new store each build)
         if self.side is not None:  # every page is converted by now: the other process may make Word files
             for number, entry in enumerate(self.library.entries):
