@@ -16,7 +16,7 @@ from casebook.core.library import load_library
 from casebook.core.taxonomy import build_taxonomy
 from casebook.search import make_records, write_index
 from casebook.search.absent import minimal_absent_words
-from casebook.search.index import FACETS_FILE, FORMAT, encode_set, unpacked
+from casebook.search.index import FACETS_FILE, FORMAT, IndexWriter, _keys_of, encode_set, unpacked
 from casebook.search.reader import (
     IndexFormatError,
     SearchIndex,
@@ -117,6 +117,22 @@ def test_a_bitmap_ends_with_the_byte_of_its_highest_id():
     encode_set(array("I", range(0, 100)), out)
     assert out[0] == (13 << 1 | 1) and len(out) == 1 + 13
     assert decode_set(bytes(out), 0)[0] == set(range(100))
+
+
+def test_a_full_write_encodes_each_key_as_one_by_one(corpus, tmp_path):
+    """A full write joins most keys' bytes from tables (``_encode_all``):
+    every key, in one field or several, of one record or many, with
+    continuations or not, has the bytes ``_encode`` gives it."""
+    library, records, _, _ = corpus
+    writer = IndexWriter()
+    writer.write(records, library.vocabs, tmp_path)
+    every = _keys_of(writer.grams) | _keys_of(writer.absent)
+    assert set(writer.encoded) == every
+    assert writer.encoded == {key: writer._encode(key) for key in every}
+    kinds = {(sum(key in lists for lists in writer._postings_of(key)),
+              max(len(lists.get(key, ())) for lists in writer._postings_of(key)) > 1,
+              key in writer.continuations) for key in every}
+    assert {(1, False, False), (1, True, False), (2, False, False), (1, False, True)} <= kinds
 
 
 def _brute_minimal_absent_words(runs_: list[str], shortest: int) -> set[str]:
