@@ -3,6 +3,7 @@ rule that the core never imports MkDocs."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import jsonschema
@@ -16,6 +17,8 @@ from casebook.core.site import plan_site
 from casebook.core.slugs import entry_slug, slugify
 from casebook.core.taxonomy import build_taxonomy, paginate
 from casebook.core.vocab import load_vocabularies
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from libtools import GOOD_CASE, GOOD_PRACTICE, make_library, write_entry
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "casebook"
@@ -146,3 +149,16 @@ def test_related_memo_never_answers_for_other_input(lib):
     related_module._last = None  # computed from scratch
     assert changed == related_entries(library.entries, limit=4)
     assert changed[entry.slug][0] is library.entries[5] and changed != first
+
+
+@settings(max_examples=300, deadline=None)
+@given(scores=st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3), st.integers(1, 5), max_size=30),
+       count=st.integers(0, 8), seed=st.integers(0, 1000))
+def test_the_best_related_are_the_first_of_the_sorted_candidates(scores, count, seed):
+    """``_best`` sorts only the candidates above the lowest score it takes and
+    the ties there: the answer of sorting them all."""
+    from casebook.core.related import _best
+
+    rng = random.Random(seed)
+    order = {s: (rng.randint(0, 3), s) for s in scores}  # dates often equal, the slug last (as Entry.sort_key)
+    assert _best(scores, count, order) == sorted(scores, key=lambda s: (-scores[s], order[s]))[:count]

@@ -3,8 +3,7 @@ unit and tags (Hugo-style weighted indices), in a stable order."""
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from casebook.core.entry import Entry
@@ -91,20 +90,33 @@ def _related(entries: list[Entry], by_slug: dict[str, Entry], keys: dict[str, tu
     result: dict[str, list[str]] = {}
     for entry in entries:
         chosen = [s for s in dict.fromkeys(entry.related) if s in by_slug and s != entry.slug]
-        scores: dict[str, int] = defaultdict(int)
+        scores: Counter[str] = Counter()
         for key in keys[entry.slug]:
-            weight = _WEIGHTS[key[0]]
             # Only the entries nearest in date within a term: keeps the cost
             # linear in the library size when a term is on thousands of entries.
             at = position[(key, entry.slug)]
-            for other in index[key][max(0, at - WINDOW): at + WINDOW]:
-                scores[other] += weight
+            window = index[key][max(0, at - WINDOW): at + WINDOW]
+            for _ in range(_WEIGHTS[key[0]]):  # counted in C, once per unit of weight
+                scores.update(window)
         scores.pop(entry.slug, None)
         for slug in chosen:
             scores.pop(slug, None)
-        ranked = heapq.nsmallest(max(0, limit - len(chosen)), scores, key=lambda s: (-scores[s], order[s]))
-        result[entry.slug] = chosen + ranked
+        result[entry.slug] = chosen + _best(scores, max(0, limit - len(chosen)), order)
     return result
+
+
+def _best(scores: dict[str, int], count: int, order: dict[str, tuple]) -> list[str]:
+    """The ``count`` first of ``scores`` by (highest score, then ``order``):
+    ``sorted(scores, key=...)[:count]``, but with the lowest score taken
+    found first, so only the few above it and the ties at it are sorted."""
+    if count <= 0 or not scores:
+        return []
+    if len(scores) <= count:
+        return sorted(scores, key=lambda s: (-scores[s], order[s]))
+    lowest = sorted(scores.values(), reverse=True)[count - 1]
+    above = sorted([s for s, v in scores.items() if v > lowest], key=lambda s: (-scores[s], order[s]))
+    tied = sorted([s for s, v in scores.items() if v == lowest], key=order.__getitem__)
+    return above + tied[:count - len(above)]
 
 
 def _keys(entry: Entry):
