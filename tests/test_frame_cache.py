@@ -23,6 +23,7 @@ import casebook.mkdocs.plugin as p
 from casebook.mkdocs.fragments import Fragments
 p.cache_frame = p.cache_navigation = p.cache_urls = lambda env: None
 Fragments.linked = lambda self, key, link, macro, *args: macro(*args, link)
+Fragments.kept = lambda self, key, macro, *args: macro(*args)
 """
 
 
@@ -140,3 +141,28 @@ def test_a_piece_holding_the_placeholder_elsewhere_is_rendered_each_time():
     title = f"标题{PLACEHOLDER}"  # an editor wrote it: never mistaken for the link
     for link in ("../a/", "../../p/a/"):
         assert fragments.linked(("card", "a"), link, card, title) == f'<a href="{link}">{title}</a>'
+
+
+def test_pieces_around_each_body_are_made_once_and_the_bodies_each_time():
+    made = []
+
+    def start(e, link):
+        made.append(("start", e.slug))
+        return Markup('<section><a href="') + link + Markup('">') + e.title + Markup("</a>")
+
+    def end(e):
+        made.append(("end", e.slug))
+        return Markup("</section>")
+
+    entries = [SimpleNamespace(slug="a", url="p/a/", title="甲<"), SimpleNamespace(slug="b", url="p/b/", title="乙")]
+    fragments = Fragments()
+    for page, body in (("x", "一"), ("y", "二")):
+        bodies = {"a": Markup(f"<p>{body}a</p>"), "b": f"<{body}b>"}  # not markup: escaped
+        got = fragments.around_each(lambda url: f"../{page}/{url}", "comp", entries, bodies, start, end)
+        assert got == (f'<section><a href="../{page}/p/a/">甲&lt;</a><p>{body}a</p></section>'
+                       f'<section><a href="../{page}/p/b/">乙</a>&lt;{body}b&gt;</section>')
+    assert sorted(made) == [("end", "a"), ("end", "b"), ("start", "a"), ("start", "b")]
+    assert fragments.kept_each("toc", entries, lambda e: Markup("<li>") + e.title) == "<li>甲&lt;<li>乙"
+    fragments.clear()
+    assert fragments.around_each(str, "comp", entries[:1], {"a": ""}, start, end).count("<section>") == 1
+    assert made.count(("start", "a")) == 2  # a new build's store: made again

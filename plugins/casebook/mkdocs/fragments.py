@@ -16,6 +16,9 @@ A list of cards is ``casebook_linked_each(kind, entries, macro, *args)``:
 the loop runs here, not in the template (a listing holds up to a hundred
 cards, 130,000 in a 10,000-entry build, and a macro call costs more than
 the card), each entry's link its ``url`` through the page's ``url`` filter.
+A compilation's contents lines are ``casebook_kept_each`` (no link: kept
+whole), and its entries ``casebook_around_each``: each entry's body, which
+differs from page to page, between two kept pieces.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from markupsafe import Markup
 
 GLOBAL = "casebook_linked"
 EACH = "casebook_linked_each"
+KEPT_EACH = "casebook_kept_each"
+AROUND_EACH = "casebook_around_each"
 # Stands for the link while a piece is first rendered: letters only, so
 # escaping leaves it as it is. A piece holding it anywhere else (an editor
 # could write it into a title) is not kept: rendered with its link each time.
@@ -55,6 +60,30 @@ class Fragments:
         linked = self.linked
         return Markup("").join([linked((kind, e.slug, *args), url(e.url), macro, e, *args) for e in entries])
 
+    def kept(self, key: Hashable, macro: Callable[..., Markup], *args) -> Markup:
+        """A piece with no link (the same on every page): rendered once."""
+        found = self._kept.get(key)
+        if found is None:
+            found = macro(*args)
+            if isinstance(found, Markup):
+                self._kept[key] = (found, Markup(""))
+            return found
+        return found[0]
+
+    def kept_each(self, kind: str, entries, macro: Callable[..., Markup], *args) -> Markup:
+        """``kept((kind, e.slug, *args), macro, e, *args)`` of each of ``entries``, in a row."""
+        kept = self.kept
+        return Markup("").join([kept((kind, e.slug, *args), macro, e, *args) for e in entries])
+
+    def around_each(self, url: Callable[[str], str], kind: str, entries, inner: dict, start: Callable[..., Markup],
+                    end: Callable[..., Markup]) -> Markup:
+        """Each of ``entries`` as ``start(e, link)`` (its link ``url(e.url)``),
+        ``inner[e.slug]``, ``end(e)``, the two pieces kept; all in a row."""
+        linked, kept = self.linked, self.kept
+        return Markup("").join([piece for e in entries
+                                for piece in (linked((kind, e.slug), url(e.url), start, e), inner[e.slug],
+                                              kept((kind + "-end", e.slug), end, e))])
+
     def __len__(self) -> int:
         return len(self._kept)
 
@@ -64,8 +93,8 @@ class Fragments:
 
 
 def keep_fragments(env) -> Fragments:
-    """A new store for this build's ``env``, as the templates' ``casebook_linked``
-    and ``casebook_linked_each``."""
+    """A new store for this build's ``env``, as the templates' ``casebook_linked``,
+    ``casebook_linked_each``, ``casebook_kept_each`` and ``casebook_around_each``."""
     fragments = Fragments()
     env.globals[GLOBAL] = fragments.linked
 
@@ -74,5 +103,12 @@ def keep_fragments(env) -> Fragments:
         url = env.filters["url"]  # as the template's own ``| url`` (the build's filter, set before any page)
         return fragments.linked_each(lambda address: url(context, address), *args)
 
+    @pass_context
+    def around_each(context, *args) -> Markup:
+        url = env.filters["url"]
+        return fragments.around_each(lambda address: url(context, address), *args)
+
     env.globals[EACH] = linked_each
+    env.globals[KEPT_EACH] = fragments.kept_each
+    env.globals[AROUND_EACH] = around_each
     return fragments
