@@ -32,9 +32,9 @@ def test_the_entry_card_escapes_a_payload():
     macros = (TEMPLATES / "casebook" / "macros.html").read_text(encoding="utf-8")
     env = Environment(loader=DictLoader({"casebook/macros.html": macros,
                                          "casebook/t.html": "{% import 'casebook/macros.html' as cb %}"
-                                                            "{{ cb.entry_card(e) }}"}),
+                                                            "{{ cb.entry_list([e]) }}"}),
                       autoescape=autoescaped)
-    env.filters["url"] = lambda value: value
+    env.filters["url"] = lambda value: "../" + value
     env.filters["cn_date"] = chinese_date
     keep_fragments(env)  # a card is made once per build but for its link (mkdocs/fragments.py)
 
@@ -51,7 +51,7 @@ def test_the_entry_card_escapes_a_payload():
     html = env.get_template("casebook/t.html").render(e=E)
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert '<time datetime="2023">2023年</time>' in html
+    assert '<time datetime="2023">2023年</time>' in html and 'href="../x/"' in html
 
 
 def test_the_theme_title_block_is_overridden_by_an_autoescaped_template():

@@ -98,15 +98,17 @@ def keep_fragments(env) -> Fragments:
     fragments = Fragments()
     env.globals[GLOBAL] = fragments.linked
 
+    def page_url(context) -> Callable[[str], str]:
+        """An address through this page's ``url`` filter, as the template's own ``| url``."""
+        return lambda address: env.call_filter("url", address, context=context)
+
     @pass_context
     def linked_each(context, *args) -> Markup:
-        url = env.filters["url"]  # as the template's own ``| url`` (the build's filter, set before any page)
-        return fragments.linked_each(lambda address: url(context, address), *args)
+        return fragments.linked_each(page_url(context), *args)
 
     @pass_context
     def around_each(context, *args) -> Markup:
-        url = env.filters["url"]
-        return fragments.around_each(lambda address: url(context, address), *args)
+        return fragments.around_each(page_url(context), *args)
 
     env.globals[EACH] = linked_each
     env.globals[KEPT_EACH] = fragments.kept_each
