@@ -21,7 +21,8 @@ from mkdocs.utils.templates import url_filter
 NO_CACHES = """
 import casebook.mkdocs.plugin as p
 from casebook.mkdocs.fragments import Fragments
-p.cache_frame = p.cache_navigation = p.cache_urls = lambda env: None
+p.cache_frame = p.cache_navigation = lambda env: None
+p.cache_urls = lambda env: lambda: None
 Fragments.linked = lambda self, key, link, macro, *args: macro(*args, link)
 Fragments.kept = lambda self, key, macro, *args: macro(*args)
 """
@@ -98,8 +99,30 @@ def test_another_plugins_url_filter_is_left_as_it_is():
     def own(context, value):
         return value
     env = SimpleNamespace(filters={"url": own})
-    cache_urls(env)
+    cache_urls(env)()
     assert env.filters["url"] is own
+
+
+def test_answers_are_kept_per_folder_until_forgotten(monkeypatch):
+    from mkdocs.utils import templates
+    calls = []
+
+    def counted(context, value):
+        calls.append(value)
+        return url_filter(context, value)
+
+    monkeypatch.setattr(templates, "url_filter", counted)  # taken for MkDocs' own
+    env = SimpleNamespace(filters={"url": counted})
+    forget = cache_urls(env)
+    for page in ("practices/a/", "practices/b/", "practices/c/"):
+        assert env.filters["url"]({"page": SimpleNamespace(url=page), "base_url": "../.."}, "units/x/") == "../../units/x/"
+    assert calls == ["units/x/"]  # once for the folder
+    env.filters["url"]({"page": SimpleNamespace(url="units/"), "base_url": ".."}, "units/x/")
+    env.filters["url"]({"page": SimpleNamespace(url="units/"), "base_url": ".."}, "units/x/")
+    assert calls.count("units/x/") == 3  # a page's own answer is not kept
+    forget()
+    env.filters["url"]({"page": SimpleNamespace(url="practices/a/"), "base_url": "../.."}, "units/x/")
+    assert calls.count("units/x/") == 4
 
 
 # -- the frame's blocks, once per place -----------------------------------------

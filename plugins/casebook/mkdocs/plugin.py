@@ -149,6 +149,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.side: SideBuild | None = None  # a build's Word paragraphs, search index and some Word files: other core
         self.page_side: SideBuild | None = None  # the preview's pages rendered on the other core
         self.fragments = Fragments()  # this build's pieces of pages rendered once (fragments.py; on_env)
+        self._forget_urls = lambda: None  # this build's url filter's answers (urlcache.py; on_env)
         self.pages_elsewhere = 0  # how many, this build (a test checks the preview's first build does)
         self._nav = None
         self.compiled_templates = CompiledTemplates()  # the preview's: templates not compiled again each rebuild
@@ -443,7 +444,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         env.filters["cn_date"] = chinese_date  # plain text in, plain text out: escaped like any value
         cache_navigation(env)  # the theme's navigation: once per set of links, not once per page
         cache_frame(env)  # the theme's head links, scripts and configuration: once per place
-        cache_urls(env)  # each link relative to a page: worked out once per folder
+        self._forget_urls = cache_urls(env)  # each link relative to a page: worked out once per folder
         self.fragments = keep_fragments(env)  # cards and compilation heads: once per build (a new store each build)
         if self.side is not None:  # every page is converted by now: the other process may make Word files
             for number, entry in enumerate(self.library.entries):
@@ -626,6 +627,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _finish(self, config):
         self.fragments.clear()  # 37 MB at 10,000 entries (cards, compilation heads), not kept through the Word files
+        self._forget_urls()
         if self.side is not None:
             side, self.side = self.side, None
             printables = printed_parts(self.plan.compilations)

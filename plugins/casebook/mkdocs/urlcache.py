@@ -10,43 +10,45 @@ the link does not even hold the text ``last``, no part of the link equals
 it and the answer is the one for any page in ``a/b/`` whose last part the
 link does not hold either: all entry pages of a type share the answer for
 a link to a term page. Any other page (no closing slash, a link holding
-the page's last part) is answered for its own address. The answers are
+the page's last part) is answered for its own address, and that answer is
+not kept. The answers are
 always MkDocs' own (tests/test_frame_cache.py compares them page after page,
 and a site built with and without this cache).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jinja2 import Environment, pass_context
 from mkdocs.utils import templates
 
-_ANY_LAST = None  # a key's last part: any page in the folder whose last part the link does not hold
 _NOT_A_NAME = ("", ".", "..")  # parts normalising takes away: such a page is answered for its own address
 
 
-def cache_urls(env: Environment) -> None:
-    """Make this build's ``url`` filter remember its answers. Only MkDocs'
-    own: another plugin's filter may read more of the page than its address."""
+def cache_urls(env: Environment) -> Callable[[], None]:
+    """Make this build's ``url`` filter remember its answers (only MkDocs'
+    own: another plugin's filter may read more of the page than its
+    address); returns what forgets them once the pages are rendered."""
     original = env.filters.get("url")
+    answers: dict[tuple[str, str], str] = {}  # (link, the page's folder) -> the link from any page there
     if original is not templates.url_filter:
-        return
-    answers: dict[tuple, str] = {}
+        return answers.clear
 
     @pass_context
     def url(context, value) -> str:
         page = context["page"]
-        if page is None:  # relative to base_url: rare, not kept
+        if page is None:  # relative to base_url
             return original(context, value)
         value = str(value)
         where = page.url
         parent, _, last = where[:-1].rpartition("/")
-        if where.endswith("/") and last not in _NOT_A_NAME and last not in value:
-            key = (value, parent, _ANY_LAST)
-        else:
-            key = (value, where, "")
-        found = answers.get(key)
+        if not where.endswith("/") or last in _NOT_A_NAME or last in value:
+            return original(context, value)  # this page's own answer: not kept
+        found = answers.get((value, parent))
         if found is None:
-            found = answers[key] = original(context, value)
+            found = answers[(value, parent)] = original(context, value)
         return found
 
     env.filters["url"] = url
+    return answers.clear
