@@ -119,10 +119,14 @@ def test_a_bitmap_ends_with_the_byte_of_its_highest_id():
     assert decode_set(bytes(out), 0)[0] == set(range(100))
 
 
-def test_a_full_write_encodes_each_key_as_one_by_one(corpus, tmp_path):
-    """A full write joins most keys' bytes from tables (``_encode_all``):
-    every key, in one field or several, of one record or many, with
-    continuations or not, has the bytes ``_encode`` gives it."""
+@pytest.mark.parametrize("at_once", [50_000, 7])
+def test_a_full_write_encodes_each_key_as_one_by_one(corpus, tmp_path, monkeypatch, at_once):
+    """A full write joins most keys' bytes from tables (``_encode_all``), a
+    part at a time: every key, in one field or several, of one record or
+    many, with continuations or not, has the bytes ``_encode`` gives it."""
+    import casebook.search.index as index
+
+    monkeypatch.setattr(index, "_ENCODED_AT_ONCE", at_once)
     library, records, _, _ = corpus
     writer = IndexWriter()
     writer.write(records, library.vocabs, tmp_path)

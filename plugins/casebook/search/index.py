@@ -53,7 +53,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Collection
 from dataclasses import dataclass, fields
 from itertools import chain, repeat
-from operator import sub
+from operator import itemgetter, sub
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +77,7 @@ FORMAT = 5  # 3: the readers check it; 4: one set per field, aliases apart (rank
 SETS = FIELDS  # the id sets of every key, in order (see above)
 FACETS_FILE = "facets.bin"
 _ID = np.dtype(np.uintc)  # array("I")'s item
+_ENCODED_AT_ONCE = 50_000  # keys joined by _encode_all in one go
 
 
 @dataclass
@@ -647,7 +648,8 @@ class IndexWriter:
         length, its text, empty sets before and after the one set (its
         tag and its id's varint, from a table) and a zero: such keys are
         joined by C-level maps, field by field; the others are encoded
-        one by one (tests/test_index_writer.py: the same bytes)."""
+        one by one (tests/test_search_index.py: the same bytes). A part at a
+        time: the keys' texts as bytes are not all held at once."""
         encoded: dict[str, bytes] = {}
         table = _varints(self.n)
         sets_of_one = [bytes((len(v) << 1,)) + v for v in table[:self.n]]  # by id: the tag, the varint
@@ -658,15 +660,16 @@ class IndexWriter:
             for f, lists in enumerate(postings):
                 alone = [key for key, ids in lists.items()
                          if len(ids) == 1 and fields_holding[key] == 1 and key not in self.continuations]
-                raws = "\0".join(alone).encode("utf-8").split(b"\0")
-                if not alone or len(raws) != len(alone):  # (no key holds the separator: the others' way if one did)
-                    continue
-                table = _varints(max(self.n, *map(len, raws)))
                 before, after = bytes(f), bytes(len(SETS) - f)  # empty sets; after them no continuation
-                ids = [lists[key][0] for key in alone]
-                encoded.update(zip(alone, map(b"".join, zip(map(table.__getitem__, map(len, raws)), raws,
-                                                             repeat(before), map(sets_of_one.__getitem__, ids),
-                                                             repeat(after)))))
+                for start in range(0, len(alone), _ENCODED_AT_ONCE):
+                    part = alone[start:start + _ENCODED_AT_ONCE]
+                    raws = "\0".join(part).encode("utf-8").split(b"\0")
+                    if len(raws) != len(part):  # (no key holds the separator: the others' way if one did)
+                        continue
+                    table = _varints(max(self.n, *map(len, raws)))
+                    ids = map(sets_of_one.__getitem__, map(itemgetter(0), map(lists.__getitem__, part)))
+                    encoded.update(zip(part, map(b"".join, zip(map(table.__getitem__, map(len, raws)), raws,
+                                                               repeat(before), ids, repeat(after)))))
         rest = [key for key in keys if key not in encoded]
         encoded.update(zip(rest, map(self._encode, rest)))
         return encoded
