@@ -16,7 +16,7 @@ from casebook.core.library import load_library
 from casebook.core.taxonomy import build_taxonomy
 from casebook.search import make_records, write_index
 from casebook.search.absent import minimal_absent_words
-from casebook.search.index import FACETS_FILE, FORMAT, IndexWriter, _keys_of, encode_set, unpacked
+from casebook.search.index import FACETS_FILE, FORMAT, IndexWriter, KeysCache, _keys_of, encode_set, unpacked
 from casebook.search.reader import (
     IndexFormatError,
     SearchIndex,
@@ -128,7 +128,7 @@ def test_a_full_write_encodes_each_key_as_one_by_one(corpus, tmp_path, monkeypat
 
     monkeypatch.setattr(index, "_ENCODED_AT_ONCE", at_once)
     library, records, _, _ = corpus
-    writer = IndexWriter()
+    writer = IndexWriter(cache=KeysCache())  # the preview's: it keeps the postings and the keys' bytes
     writer.write(records, library.vocabs, tmp_path)
     every = _keys_of(writer.grams) | _keys_of(writer.absent)
     assert set(writer.encoded) == every

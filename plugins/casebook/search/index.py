@@ -435,7 +435,8 @@ class IndexWriter:
         return manifest.get("version") == self.version
 
     def _stats(self) -> IndexStats:
-        return IndexStats(len(self.order), len(_keys_of(self.grams)), len(_keys_of(self.absent)), self.shard_count,
+        grams, absent = self.key_counts if self.grams is None else (len(_keys_of(self.grams)), len(_keys_of(self.absent)))
+        return IndexStats(len(self.order), grams, absent, self.shard_count,
                           sum(self.shard_sizes), self.facet_size, sum(self.doc_sizes))
 
     # -- full ---------------------------------------------------------------
@@ -453,6 +454,9 @@ class IndexWriter:
         self.total = sum(map(len, self.encoded.values()))
         self.shard_count = self._shard_count()
         self._assign_shards()
+        if self.cache is None:  # a build's writer writes once: what only an update reads goes before the files
+            self.key_counts = (len(self.encoded) - len(words), len(words))
+            self.grams = self.absent = self.continuations = self.hashes = None
 
         # files of an older index are written over (faster than new ones), the rest removed
         (out_dir / "g").mkdir(parents=True, exist_ok=True)
@@ -460,6 +464,8 @@ class IndexWriter:
         self.shard_digests, self.shard_sizes = [b""] * self.shard_count, [0] * self.shard_count
         for k in range(self.shard_count):
             self._write_shard(k)
+        if self.cache is None:
+            self.encoded = self.members = None
         self.json_digests, self.doc_digests, self.doc_sizes = [b""] * n, [b""] * n, [0] * n
         for slot, record in enumerate(records):
             self._write_doc(slot, _dump(doc_json(record)))
@@ -681,6 +687,8 @@ class IndexWriter:
         return 1 << max(0, round(math.log2(max(1.0, self.total / self.shard_target))))
 
     def _shard_of(self, key: str) -> int:
+        if self.cache is None:  # a build's: written once, never updated
+            return fnv1a(key.encode("utf-8")) % self.shard_count
         found = self.hashes.get(key)
         if found is None:  # hashed byte by byte in Python: kept for the next build
             found = self.hashes[key] = fnv1a(key.encode("utf-8"))
