@@ -1,10 +1,10 @@
 """Blocks of the theme's frame rendered once per place, not once per page.
 
-Material's ``base.html`` writes the same head links, scripts and app
-configuration (with a dozen translated strings) into every page, and
-Casebook's header the same logo, icons and search box; they
-differ only in how their links to the theme's and the site's assets, the
-search page and the home page are written relative to the page. Such a link
+Material's ``base.html`` writes the same head links, scripts, app
+configuration (with a dozen translated strings) and "back to top" button
+into every page, and Casebook's header the same logo, icons and search box;
+they differ only in how their links to the theme's and the site's assets,
+the search page and the home page are written relative to the page. Such a link
 depends on the page's folders and how deep it is, but not on the page's own
 last folder, unless it points into that folder. The header links to the
 search page, search/, so a page one folder deep (the search page, the
@@ -24,8 +24,10 @@ from casebook.mkdocs.navcache import rendered_once
 
 TEMPLATE = "base.html"
 BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
-# Casebook's header around the page's title (partials/header.html), Material's otherwise
-PARTIALS = ("partials/casebook-header-start.html", "partials/casebook-header-end.html")
+# Casebook's header around the page's title (partials/header.html), Material's
+# "back to top" button and its script for content tabs (the same on every page)
+PARTIALS = ("partials/casebook-header-start.html", "partials/casebook-header-end.html", "partials/top.html",
+            "partials/javascripts/content.html")
 
 
 def cache_frame(env: Environment) -> None:
