@@ -23,7 +23,7 @@ import casebook.mkdocs.plugin as p
 from casebook.mkdocs.fragments import Fragments
 p.cache_frame = p.cache_navigation = lambda env: None
 p.cache_urls = lambda env: lambda: None
-Fragments.linked = lambda self, key, link, macro, *args: macro(*args, link)
+Fragments._pieces = lambda self, key, link, macro, *args: (macro(*args, link),)
 Fragments.kept = lambda self, key, macro, *args: macro(*args)
 """
 

@@ -3,22 +3,22 @@
 An entry's card is on its unit's, its themes' and its type's pages and in
 the related lists of other entries; its facts head it in every compilation
 it is in. Such a piece is the same everywhere but for its link to the entry,
-which is written relative to the page. The templates call
-``casebook_linked(key, link, macro, *args)``: the first time, the macro is
+which is written relative to the page. The first time, its macro is
 rendered with a placeholder as its last argument, the link, and kept as the
-text before and after it; each call then joins the two around this page's
-link (escaped as the template would have escaped it). ``key`` must name all
-else the piece depends on that can differ within a build (the entry's
+text before and after it; after that the two are joined around each page's
+link (escaped as the template would have escaped it). A piece's key must
+name all else it depends on that can differ within a build (the entry's
 slug). Entries change between the preview's builds: each build's
 environment gets a new, empty store (``on_env``).
 
-A list of cards is ``casebook_linked_each(kind, entries, macro, *args)``:
-the loop runs here, not in the template (a listing holds up to a hundred
-cards, 130,000 in a 10,000-entry build, and a macro call costs more than
-the card), each entry's link its ``url`` through the page's ``url`` filter.
-A compilation's contents lines are ``casebook_kept_each`` (no link: kept
-whole), and its entries ``casebook_around_each``: each entry's body, which
-differs from page to page, between two kept pieces.
+The templates hand over whole lists, and the loop runs here, not in the
+template (a listing holds up to a hundred cards, 130,000 in a 10,000-entry
+build, and a macro call costs more than the card), each entry's link its
+``url`` through the page's ``url`` filter:
+``casebook_linked_each(kind, entries, macro, *args)`` for cards;
+``casebook_kept_each`` for pieces with no link (a compilation's contents
+lines), kept whole; ``casebook_around_each`` for a compilation's entries,
+each entry's body, which differs from page to page, between two kept pieces.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-GLOBAL = "casebook_linked"
 EACH = "casebook_linked_each"
 KEPT_EACH = "casebook_kept_each"
 AROUND_EACH = "casebook_around_each"
@@ -44,7 +43,8 @@ class Fragments:
     def __init__(self):
         self._kept: dict[Hashable, tuple[Markup, Markup] | None] = {}
 
-    def linked(self, key: Hashable, link: str, macro: Callable[..., Markup], *args) -> Markup:
+    def _pieces(self, key: Hashable, link: str, macro: Callable[..., Markup], *args) -> tuple[Markup, ...]:
+        """The piece kept at ``key`` around ``link`` (escaped), made by ``macro(*args, link)``."""
         found = self._kept.get(key, False)
         if found is False:
             made = macro(*args, PLACEHOLDER)
@@ -52,13 +52,18 @@ class Fragments:
             kept = isinstance(made, Markup) and made.count(PLACEHOLDER) == 1
             found = self._kept[key] = made.partition(PLACEHOLDER)[::2] if kept else None
         if found is None:
-            return macro(*args, link)
-        return found[0] + link + found[1]  # the link escaped (Markup + str)
+            return (macro(*args, link),)
+        return found[0], escape(link), found[1]
+
+    def linked(self, key: Hashable, link: str, macro: Callable[..., Markup], *args) -> Markup:
+        return Markup("").join(self._pieces(key, link, macro, *args))
 
     def linked_each(self, url: Callable[[str], str], kind: str, entries, macro: Callable[..., Markup], *args) -> Markup:
-        """``linked((kind, e.slug, *args), url(e.url), macro, e, *args)`` of each of ``entries``, in a row."""
-        linked = self.linked
-        return Markup("").join([linked((kind, e.slug, *args), url(e.url), macro, e, *args) for e in entries])
+        """``linked((kind, e.slug, *args), url(e.url), macro, e, *args)`` of each of ``entries``, in a row
+        (joined once: the pieces are markup already, the links escaped)."""
+        pieces = self._pieces
+        return Markup("").join([piece for e in entries
+                                for piece in pieces((kind, e.slug, *args), url(e.url), macro, e, *args)])
 
     def kept(self, key: Hashable, macro: Callable[..., Markup], *args) -> Markup:
         """A piece with no link (the same on every page): rendered once."""
@@ -79,9 +84,9 @@ class Fragments:
                     end: Callable[..., Markup]) -> Markup:
         """Each of ``entries`` as ``start(e, link)`` (its link ``url(e.url)``),
         ``inner[e.slug]``, ``end(e)``, the two pieces kept; all in a row."""
-        linked, kept = self.linked, self.kept
+        pieces, kept = self._pieces, self.kept
         return Markup("").join([piece for e in entries
-                                for piece in (linked((kind, e.slug), url(e.url), start, e), inner[e.slug],
+                                for piece in (*pieces((kind, e.slug), url(e.url), start, e), inner[e.slug],
                                               kept((kind + "-end", e.slug), end, e))])
 
     def __len__(self) -> int:
@@ -93,10 +98,9 @@ class Fragments:
 
 
 def keep_fragments(env) -> Fragments:
-    """A new store for this build's ``env``, as the templates' ``casebook_linked``,
+    """A new store for this build's ``env``, as the templates'
     ``casebook_linked_each``, ``casebook_kept_each`` and ``casebook_around_each``."""
     fragments = Fragments()
-    env.globals[GLOBAL] = fragments.linked
 
     def page_url(context) -> Callable[[str], str]:
         """An address through this page's ``url`` filter, as the template's own ``| url``."""
