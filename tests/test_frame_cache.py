@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from casebook.mkdocs.fragments import Fragments
-from casebook.mkdocs.framecache import place
+from casebook.mkdocs.framecache import headings, place
 from casebook.mkdocs.navcache import _Places
 from casebook.mkdocs.urlcache import cache_urls
 from conftest import hooked_env, run_mkdocs_build, sample_project, site_differences
@@ -129,6 +129,25 @@ def test_answers_are_kept_per_folder_until_forgotten(monkeypatch):
 
 def _context(url: str, base: str) -> dict:
     return {"page": SimpleNamespace(url=url), "base_url": base}
+
+
+def test_tables_of_contents_are_shared_by_pages_with_the_same_headings():
+    from mkdocs.structure.toc import get_toc
+
+    def page(*tokens):
+        return {"page": SimpleNamespace(url="practices/a/", toc=get_toc(list(tokens))), "base_url": "../.."}
+
+    def token(title, level=2, children=()):
+        return {"level": level, "id": title, "name": title, "children": list(children)}
+
+    same = headings(page(token("一、做法"), token("二、成效", children=[token("（一）", 3)])))
+    assert same == headings(page(token("一、做法"), token("二、成效", children=[token("（一）", 3)])))
+    assert same != headings(page(token("一、做法"), token("二、成效", children=[token("（二）", 3)])))
+    assert same != headings(page(token("一、做法", level=3), token("二、成效", children=[token("（一）", 3)])))
+    assert headings(page()) == () != headings(page(token("一、做法")))
+    typeset = page(token("一、做法"))
+    next(iter(typeset["page"].toc)).typeset = {"title": "<b>一</b>"}  # Material's typeset plugin: more than the key holds
+    assert headings(typeset) is None and headings({"page": None}) is None
 
 
 def test_pages_one_folder_deep_each_have_their_own_frame():

@@ -14,6 +14,10 @@ keyed by ``base_url`` and their other folders: a block is rendered once for
 all entry pages of a type, once for all term pages of a kind. The blocks
 named here read nothing else of the page (Material 9.x;
 tests/test_frame_cache.py renders pages with and without this cache).
+
+The table of contents beside a page reads only the page's headings, whose
+links are anchors in the page itself: it is rendered once for every page
+with the same headings (reports of one kind share their sections).
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ BLOCKS = ("styles", "libs", "fonts", "analytics", "config", "scripts")
 # "back to top" button and its script for content tabs (the same on every page)
 PARTIALS = ("partials/casebook-header-start.html", "partials/casebook-header-end.html", "partials/top.html",
             "partials/javascripts/content.html")
+# The page's table of contents: once per set of headings (entries share the sections of a kind of report)
+TOC = "partials/toc.html"
 
 
 def cache_frame(env: Environment) -> None:
     """Make ``BLOCKS`` of this build's ``env``'s base template and ``PARTIALS``
-    render once per place."""
+    render once per place, and ``TOC`` once per set of headings."""
     template = env.get_template(TEMPLATE)
     for name in BLOCKS:
         if name in template.blocks:
@@ -40,6 +46,30 @@ def cache_frame(env: Environment) -> None:
     for name in PARTIALS:
         partial = env.get_template(name)
         partial.root_render_func = rendered_once(partial.root_render_func, place)
+    toc = env.get_template(TOC)
+    toc.root_render_func = rendered_once(toc.root_render_func, headings)
+
+
+def headings(context) -> tuple | None:
+    """What Material's table of contents reads of the page: its headings'
+    titles, links (``#id``) and levels, nested; None for a page-less render
+    or a heading with more (Material's typeset plugin)."""
+    page = context.get("page")
+    if page is None:
+        return None
+
+    def shape(items) -> tuple | None:
+        found = []
+        for item in items:
+            if hasattr(item, "typeset"):
+                return None
+            children = shape(item.children)
+            if children is None:
+                return None
+            found.append((item.title, item.url, item.level, children))
+        return tuple(found)
+
+    return shape(page.toc or [])
 
 
 def place(context) -> tuple | None:
