@@ -17,8 +17,9 @@ build, and a macro call costs more than the card), each entry's link its
 ``url`` through the page's ``url`` filter:
 ``casebook_linked_each(kind, entries, macro, *args)`` for cards;
 ``casebook_kept_each`` for pieces with no link (a compilation's contents
-lines), kept whole; ``casebook_around_each`` for a compilation's entries,
-each entry's body, which differs from page to page, between two kept pieces.
+lines), kept whole (``casebook_kept(key, macro)`` for a single one, an
+icon); ``casebook_around_each`` for a compilation's entries, each entry's
+body, which differs from page to page, between two kept pieces.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 EACH = "casebook_linked_each"
+KEPT = "casebook_kept"
 KEPT_EACH = "casebook_kept_each"
 AROUND_EACH = "casebook_around_each"
 # Stands for the link while a piece is first rendered: letters only, so
@@ -99,7 +101,7 @@ class Fragments:
 
 def keep_fragments(env) -> Fragments:
     """A new store for this build's ``env``, as the templates'
-    ``casebook_linked_each``, ``casebook_kept_each`` and ``casebook_around_each``."""
+    ``casebook_linked_each``, ``casebook_kept``, ``casebook_kept_each`` and ``casebook_around_each``."""
     fragments = Fragments()
 
     def page_url(context) -> Callable[[str], str]:
@@ -115,6 +117,7 @@ def keep_fragments(env) -> Fragments:
         return fragments.around_each(page_url(context), *args)
 
     env.globals[EACH] = linked_each
+    env.globals[KEPT] = fragments.kept
     env.globals[KEPT_EACH] = fragments.kept_each
     env.globals[AROUND_EACH] = around_each
     return fragments
