@@ -39,6 +39,13 @@ AROUND_EACH = "casebook_around_each"
 PLACEHOLDER = "casebookLinkPlaceholder7f3a"
 
 
+def _joined(pieces: list) -> Markup:
+    """``Markup("").join(pieces)``: markup as it is, anything else escaped;
+    but markupsafe's join copies every piece first (whole entry bodies on a
+    compilation page), this one does not. Nothing unescaped becomes markup."""
+    return Markup("".join([piece if isinstance(piece, Markup) else escape(piece) for piece in pieces]))  # noqa: S704
+
+
 class Fragments:
     """One build's rendered pieces, by key: (before the link, after it)."""
 
@@ -58,13 +65,13 @@ class Fragments:
         return found[0], escape(link), found[1]
 
     def linked(self, key: Hashable, link: str, macro: Callable[..., Markup], *args) -> Markup:
-        return Markup("").join(self._pieces(key, link, macro, *args))
+        return _joined(self._pieces(key, link, macro, *args))
 
     def linked_each(self, url: Callable[[str], str], kind: str, entries, macro: Callable[..., Markup], *args) -> Markup:
         """``linked((kind, e.slug, *args), url(e.url), macro, e, *args)`` of each of ``entries``, in a row
         (joined once: the pieces are markup already, the links escaped)."""
         pieces = self._pieces
-        return Markup("").join([piece for e in entries
+        return _joined([piece for e in entries
                                 for piece in pieces((kind, e.slug, *args), url(e.url), macro, e, *args)])
 
     def kept(self, key: Hashable, macro: Callable[..., Markup], *args) -> Markup:
@@ -80,14 +87,14 @@ class Fragments:
     def kept_each(self, kind: str, entries, macro: Callable[..., Markup], *args) -> Markup:
         """``kept((kind, e.slug, *args), macro, e, *args)`` of each of ``entries``, in a row."""
         kept = self.kept
-        return Markup("").join([kept((kind, e.slug, *args), macro, e, *args) for e in entries])
+        return _joined([kept((kind, e.slug, *args), macro, e, *args) for e in entries])
 
     def around_each(self, url: Callable[[str], str], kind: str, entries, inner: dict, start: Callable[..., Markup],
                     end: Callable[..., Markup]) -> Markup:
         """Each of ``entries`` as ``start(e, link)`` (its link ``url(e.url)``),
         ``inner[e.slug]``, ``end(e)``, the two pieces kept; all in a row."""
         pieces, kept = self._pieces, self.kept
-        return Markup("").join([piece for e in entries
+        return _joined([piece for e in entries
                                 for piece in (*pieces((kind, e.slug), url(e.url), start, e), inner[e.slug],
                                               kept((kind + "-end", e.slug), end, e))])
 
