@@ -650,7 +650,7 @@ class IndexWriter:
 
     def _encode_all(self, keys: list[str]) -> dict[str, bytes]:
         """``_encode`` of every key of a full write. A key in one field and
-        one record, with no continuation (87 % at 10,000 entries), is its
+        one record, with no continuation (83 % at 10,000 entries), is its
         length, its text, empty sets before and after the one set (its
         tag and its id's varint, from a table) and a zero: such keys are
         joined by C-level maps, field by field; the others are encoded
