@@ -115,7 +115,8 @@ def test_answers_are_kept_per_folder_until_forgotten(monkeypatch):
     env = SimpleNamespace(filters={"url": counted})
     forget = cache_urls(env)
     for page in ("practices/a/", "practices/b/", "practices/c/"):
-        assert env.filters["url"]({"page": SimpleNamespace(url=page), "base_url": "../.."}, "units/x/") == "../../units/x/"
+        context = {"page": SimpleNamespace(url=page), "base_url": "../.."}
+        assert env.filters["url"](context, "units/x/") == "../../units/x/"
     assert calls == ["units/x/"]  # once for the folder
     env.filters["url"]({"page": SimpleNamespace(url="units/"), "base_url": ".."}, "units/x/")
     env.filters["url"]({"page": SimpleNamespace(url="units/"), "base_url": ".."}, "units/x/")
@@ -146,7 +147,7 @@ def test_tables_of_contents_are_shared_by_pages_with_the_same_headings():
     assert same != headings(page(token("一、做法", level=3), token("二、成效", children=[token("（一）", 3)])))
     assert headings(page()) == () != headings(page(token("一、做法")))
     typeset = page(token("一、做法"))
-    next(iter(typeset["page"].toc)).typeset = {"title": "<b>一</b>"}  # Material's typeset plugin: more than the key holds
+    next(iter(typeset["page"].toc)).typeset = {"title": "<b>一</b>"}  # Material's typeset plugin: more than a key holds
     assert headings(typeset) is None and headings({"page": None}) is None
 
 
@@ -161,28 +162,33 @@ def test_pages_one_folder_deep_each_have_their_own_frame():
 def test_a_piece_is_made_once_per_key_and_per_store_its_link_each_time():
     made = []
 
-    def card(title, link):
-        made.append(title)
-        return Markup('<li><a href="') + link + Markup('">') + title + Markup("</a></li>")
+    def card(e, link):
+        made.append(e.title)
+        return Markup('<li><a href="') + link + Markup('">') + e.title + Markup("</a></li>")
 
+    entry = SimpleNamespace(slug="a", url="p/a/", title="<b>")
     fragments = Fragments()
-    assert fragments.linked(("card", "a"), "../a/", card, "<b>") == '<li><a href="../a/">&lt;b&gt;</a></li>'
-    assert fragments.linked(("card", "a"), '"><script>', card, "changed") == (
+    assert fragments.linked_each(lambda url: "../" + url, "card", [entry], card) == (
+        '<li><a href="../p/a/">&lt;b&gt;</a></li>')
+    changed = SimpleNamespace(slug="a", url='"><script>', title="changed")
+    assert fragments.linked_each(str, "card", [changed], card) == (
         '<li><a href="&#34;&gt;&lt;script&gt;">&lt;b&gt;</a></li>')  # the link escaped as the template would
     assert made == ["<b>"] and len(fragments) == 1
-    assert Fragments().linked(("card", "a"), "../a/", card, "next build") == '<li><a href="../a/">next build</a></li>'
+    assert Fragments().linked_each(str, "card", [changed], card) == (
+        '<li><a href="&#34;&gt;&lt;script&gt;">changed</a></li>')  # a new build's store
 
 
 def test_a_piece_holding_the_placeholder_elsewhere_is_rendered_each_time():
     from casebook.mkdocs.fragments import PLACEHOLDER
 
-    def card(title, link):
-        return Markup('<a href="') + link + Markup('">') + title + Markup("</a>")
+    def card(e, link):
+        return Markup('<a href="') + link + Markup('">') + e.title + Markup("</a>")
 
     fragments = Fragments()
-    title = f"标题{PLACEHOLDER}"  # an editor wrote it: never mistaken for the link
-    for link in ("../a/", "../../p/a/"):
-        assert fragments.linked(("card", "a"), link, card, title) == f'<a href="{link}">{title}</a>'
+    entry = SimpleNamespace(slug="a", url="a/", title=f"标题{PLACEHOLDER}")  # an editor wrote it: not the link
+    for base in ("../", "../../p/"):
+        assert fragments.linked_each(lambda url: base + url, "card", [entry], card) == (
+            f'<a href="{base}a/">{entry.title}</a>')
 
 
 def test_pieces_around_each_body_are_made_once_and_the_bodies_each_time():

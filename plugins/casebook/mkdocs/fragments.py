@@ -64,15 +64,11 @@ class Fragments:
             return (macro(*args, link),)
         return found[0], escape(link), found[1]
 
-    def linked(self, key: Hashable, link: str, macro: Callable[..., Markup], *args) -> Markup:
-        return _joined(self._pieces(key, link, macro, *args))
-
     def linked_each(self, url: Callable[[str], str], kind: str, entries, macro: Callable[..., Markup], *args) -> Markup:
-        """``linked((kind, e.slug, *args), url(e.url), macro, e, *args)`` of each of ``entries``, in a row
-        (joined once: the pieces are markup already, the links escaped)."""
+        """The piece of each of ``entries`` (key ``(kind, e.slug, *args)``, made by
+        ``macro(e, *args, link)``) around its link ``url(e.url)``, in a row."""
         pieces = self._pieces
-        return _joined([piece for e in entries
-                                for piece in pieces((kind, e.slug, *args), url(e.url), macro, e, *args)])
+        return _joined([piece for e in entries for piece in pieces((kind, e.slug, *args), url(e.url), macro, e, *args)])
 
     def kept(self, key: Hashable, macro: Callable[..., Markup], *args) -> Markup:
         """A piece with no link (the same on every page): rendered once."""
@@ -85,7 +81,8 @@ class Fragments:
         return found[0]
 
     def kept_each(self, kind: str, entries, macro: Callable[..., Markup], *args) -> Markup:
-        """``kept((kind, e.slug, *args), macro, e, *args)`` of each of ``entries``, in a row."""
+        """The kept piece of each of ``entries`` (key ``(kind, e.slug, *args)``,
+        made by ``macro(e, *args)``), in a row."""
         kept = self.kept
         return _joined([kept((kind, e.slug, *args), macro, e, *args) for e in entries])
 
@@ -95,8 +92,8 @@ class Fragments:
         ``inner[e.slug]``, ``end(e)``, the two pieces kept; all in a row."""
         pieces, kept = self._pieces, self.kept
         return _joined([piece for e in entries
-                                for piece in (*pieces((kind, e.slug), url(e.url), start, e), inner[e.slug],
-                                              kept((kind + "-end", e.slug), end, e))])
+                        for piece in (*pieces((kind, e.slug), url(e.url), start, e), inner[e.slug],
+                                      kept((kind + "-end", e.slug), end, e))])
 
     def __len__(self) -> int:
         return len(self._kept)

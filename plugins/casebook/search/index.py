@@ -110,6 +110,8 @@ def _varints(top: int) -> list[bytes]:
 
 
 _VARINTS: list[bytes] = [bytes((v,)) for v in range(0x80)]
+
+
 def _bitmap(ids: array, size: int) -> bytes:
     """``size`` bytes, bit i (byte i >> 3, bit i & 7) set for every id i."""
     bits = np.zeros(size << 3, dtype=bool)
@@ -435,7 +437,10 @@ class IndexWriter:
         return manifest.get("version") == self.version
 
     def _stats(self) -> IndexStats:
-        grams, absent = self.key_counts if self.grams is None else (len(_keys_of(self.grams)), len(_keys_of(self.absent)))
+        if self.grams is None:  # a build's writer let go of its postings (_full)
+            grams, absent = self.key_counts
+        else:
+            grams, absent = len(_keys_of(self.grams)), len(_keys_of(self.absent))
         return IndexStats(len(self.order), grams, absent, self.shard_count,
                           sum(self.shard_sizes), self.facet_size, sum(self.doc_sizes))
 
