@@ -215,19 +215,3 @@ def test_pieces_around_each_body_are_made_once_and_the_bodies_each_time():
     assert fragments.around_each(str, "comp", entries[:1], {"a": ""}, start, end).count("<section>") == 1
     assert made.count(("start", "a")) == 2  # a new build's store: made again
 
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["markup", "text", "html"]), st.text("<>&\"'ab甲", max_size=6)), max_size=8))
-def test_pieces_are_joined_as_markupsafe_joins_them(pieces):
-    from casebook.mkdocs.fragments import _joined
-
-    class Html:
-        def __init__(self, text):
-            self.text = text
-
-        def __html__(self):
-            return self.text
-
-    made = [Markup(t) if kind == "markup" else Html(t) if kind == "html" else t for kind, t in pieces]
-    joined = _joined(made)
-    assert joined == Markup("").join(made) and isinstance(joined, Markup)

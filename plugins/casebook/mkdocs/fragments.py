@@ -39,13 +39,6 @@ AROUND_EACH = "casebook_around_each"
 PLACEHOLDER = "casebookLinkPlaceholder7f3a"
 
 
-def _joined(pieces: list) -> Markup:
-    """``Markup("").join(pieces)``: markup as it is, anything else escaped;
-    but markupsafe's join copies every piece first (whole entry bodies on a
-    compilation page), this one does not. Nothing unescaped becomes markup."""
-    return Markup("".join([piece if isinstance(piece, Markup) else escape(piece) for piece in pieces]))  # noqa: S704
-
-
 class Fragments:
     """One build's rendered pieces, by key: (before the link, after it)."""
 
@@ -68,7 +61,8 @@ class Fragments:
         """The piece of each of ``entries`` (key ``(kind, e.slug, *args)``, made by
         ``macro(e, *args, link)``) around its link ``url(e.url)``, in a row."""
         pieces = self._pieces
-        return _joined([piece for e in entries for piece in pieces((kind, e.slug, *args), url(e.url), macro, e, *args)])
+        return Markup("").join([piece for e in entries
+                                for piece in pieces((kind, e.slug, *args), url(e.url), macro, e, *args)])
 
     def kept(self, key: Hashable, macro: Callable[..., Markup], *args) -> Markup:
         """A piece with no link (the same on every page): rendered once."""
@@ -84,16 +78,16 @@ class Fragments:
         """The kept piece of each of ``entries`` (key ``(kind, e.slug, *args)``,
         made by ``macro(e, *args)``), in a row."""
         kept = self.kept
-        return _joined([kept((kind, e.slug, *args), macro, e, *args) for e in entries])
+        return Markup("").join([kept((kind, e.slug, *args), macro, e, *args) for e in entries])
 
     def around_each(self, url: Callable[[str], str], kind: str, entries, inner: dict, start: Callable[..., Markup],
                     end: Callable[..., Markup]) -> Markup:
         """Each of ``entries`` as ``start(e, link)`` (its link ``url(e.url)``),
         ``inner[e.slug]``, ``end(e)``, the two pieces kept; all in a row."""
         pieces, kept = self._pieces, self.kept
-        return _joined([piece for e in entries
-                        for piece in (*pieces((kind, e.slug), url(e.url), start, e), inner[e.slug],
-                                      kept((kind + "-end", e.slug), end, e))])
+        return Markup("").join([piece for e in entries
+                                for piece in (*pieces((kind, e.slug), url(e.url), start, e), inner[e.slug],
+                                              kept((kind + "-end", e.slug), end, e))])
 
     def __len__(self) -> int:
         return len(self._kept)
